@@ -15,6 +15,10 @@ from typing import Any
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
+def _empty() -> Mapping[str, Any]:
+    return EMPTY
+
+
 class AnchorKind(StrEnum):
     ISSUED = "issued"  # signing date of the order/memorandum/proclamation
     PUBLISHED = "published"  # publication (Federal Register, article date when the text says "today")
@@ -80,8 +84,8 @@ class Document:
     url: str | None = None
     instrument: str | None = None  # e.g. "EO 14411"
     # Character ranges of the logical fields of a structured source, e.g. {"summary": Span, "body": Span}
-    fields: Mapping[str, Span] = field(default=EMPTY)
-    meta: Mapping[str, Any] = field(default=EMPTY)
+    fields: Mapping[str, Span] = field(default_factory=_empty)
+    meta: Mapping[str, Any] = field(default_factory=_empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +181,7 @@ class Step:
 
     kind: str  # anchor | period | absolute | window | roll | override | recurrence | undated | note
     text: str
-    data: Mapping[str, Any] = field(default=EMPTY)
+    data: Mapping[str, Any] = field(default_factory=_empty)
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "text": self.text, **dict(self.data)}
