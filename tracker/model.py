@@ -75,7 +75,9 @@ class Document:
 
     text: str
     source: str  # path or URL as given by the user
-    kind: str = "unknown"  # executive_order | memorandum | proclamation | notice | statute | rule | article | unknown
+    kind: str = (
+        "unknown"  # executive_order | memorandum | proclamation | notice | statute | rule | article | unknown
+    )
     title: str | None = None
     issued: dt.date | None = None  # signing date (or, for an article, of the order it reports)
     published: dt.date | None = None
@@ -222,3 +224,49 @@ class Obligation:
             raise ValueError(f"confidence {self.confidence} outside [0, 1]")
         if len(self.quote) != len(self.span):
             raise ValueError("quote length does not match its span")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """Where a stored duty was read: one document, one quote."""
+
+    document: str  # source path or URL
+    title: str | None
+    url: str | None
+    quote: str
+    start: int
+    end: int
+    role: str = "primary"  # primary | secondary (an article reporting the instrument)
+    deadline_text: str = ""
+    due_date: dt.date | None = None  # what this source's words give
+
+
+@dataclass(frozen=True, slots=True)
+class Tracked:
+    """A stored obligation as every consumer (list, show, feeds, reminders, web) sees it."""
+
+    id: str
+    instrument: str | None
+    kind: str
+    actor: str
+    action: str
+    deadline_text: str
+    anchor: Anchor
+    period: str | None
+    due_date: dt.date | None
+    recurrence: str | None
+    status: Status
+    confidence: float
+    tags: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    explanation: tuple[Step, ...] = ()
+    computed_due: dt.date | None = None
+    override_due: dt.date | None = None
+    override_reason: str | None = None
+    sequence: int = 0
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    quote: str = ""
+    url: str | None = None
+    title: str | None = None
+    mentions: tuple[Mention, ...] = ()

@@ -1,0 +1,208 @@
+"""Core commands: extract, ingest, list, show, feed, due, db upgrade. Each is parse → service → render."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tracker.cli import render
+from tracker.cli.app import (
+    Actor,
+    DueAfter,
+    DueBefore,
+    Instrument,
+    StatusOpt,
+    Tag,
+    app,
+    db_app,
+    make_filters,
+    parse_date,
+    state,
+)
+from tracker.errors import BadInput, TrackerError
+
+EXIT_BAD_INPUT = BadInput.exit_code
+
+
+def _report_errors(errors: list[TrackerError]) -> int:
+    for exc in errors:
+        typer.echo(f"tracker: {exc}", err=True)
+    return max((e.exit_code for e in errors), default=0)
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Documents (files, folders or URLs).")],
+    issued: Annotated[str | None, typer.Option(help="Signing date to count from (YYYY-MM-DD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per obligation per line.")] = False,
+) -> None:
+    """Find the dated duties in documents and print them; nothing is stored."""
+    from tracker.serialize import extract_line
+
+    errors: list[TrackerError] = []
+    tracker = state.tracker()
+    for result in tracker.extract(paths, issued=parse_date(issued, "--issued")):
+        if isinstance(result, TrackerError):
+            errors.append(result)
+            continue
+        if as_json:
+            render.json_lines([extract_line(result.source, ob) for ob in result.obligations])
+        else:
+            typer.echo(f"{result.source}: {len(result.obligations)} obligation(s)")
+            for ob in result.obligations:
+                due = ob.due.date.isoformat() if ob.due.date else "undated"
+                typer.echo(f"  {due}  {ob.actor}: {ob.action} [{ob.deadline.text}]")
+    sys.stdout.flush()
+    if errors:
+        raise typer.Exit(_report_errors(errors))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Documents (files, folders or URLs).")],
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Tag the duties found (repeatable).")] = None,
+    issued: Annotated[str | None, typer.Option(help="Signing date to count from (YYYY-MM-DD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Extract, merge and store the duties in documents; re-ingesting the same file changes nothing."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    tracker = state.tracker()
+    err = Console(stderr=True)
+    issued_date = parse_date(issued, "--issued")
+    with Progress(console=err, transient=True, disable=len(paths) < 2 and not Path(paths[0]).is_dir()) as bar:
+        task = bar.add_task("ingesting", total=None)
+        report = tracker.ingest(
+            paths, tags=tag or (), issued=issued_date, progress=lambda _s: bar.advance(task)
+        )
+    summary = {
+        "files": report.files,
+        "documents_new": report.documents_new,
+        "documents_unchanged": report.documents_unchanged,
+        "obligations_new": report.obligations_new,
+        "obligations_updated": report.obligations_updated,
+        "mentions_new": report.mentions_new,
+        "errors": [str(e) for e in report.errors],
+    }
+    if as_json:
+        typer.echo(json.dumps(summary))
+    else:
+        typer.echo(
+            f"{report.files} file(s): {report.documents_new} new, {report.documents_unchanged} unchanged, "
+            f"{len(report.errors)} failed; {report.obligations_new} new obligation(s), "
+            f"{report.obligations_updated} updated, {report.mentions_new} new mention(s)"
+        )
+    if report.errors:
+        raise typer.Exit(_report_errors(report.errors))
+
+
+@app.command("list")
+def list_(
+    due_before: DueBefore = None,
+    due_after: DueAfter = None,
+    actor: Actor = None,
+    instrument: Instrument = None,
+    tag: Tag = None,
+    status: StatusOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
+) -> None:
+    """Open deadlines, soonest first (overdue ones marked), then those awaiting an event."""
+    tracker = state.tracker()
+    items = tracker.list(
+        make_filters(due_before, due_after, actor, instrument, tag, status, default_status=("open",))
+    )
+    if as_json:
+        render.json_lines([render.list_record(t) for t in items])
+    elif as_csv:
+        render.csv_rows(items)
+    else:
+        render.table(items, tracker.today())
+
+
+@app.command()
+def show(
+    obligation_id: Annotated[str, typer.Argument(metavar="ID", help="Obligation id (or a unique prefix).")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """One obligation: its date and why, every source quote, and its history."""
+    tracker = state.tracker()
+    d = tracker.show(obligation_id)
+    if as_json:
+        typer.echo(json.dumps(render.show_record(d.obligation, d.history), ensure_ascii=False))
+    else:
+        render.detail(d.obligation, d.history, tracker.today())
+
+
+@app.command()
+def feed(
+    due_before: DueBefore = None,
+    due_after: DueAfter = None,
+    actor: Actor = None,
+    instrument: Instrument = None,
+    tag: Tag = None,
+    status: StatusOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+    todo: Annotated[bool, typer.Option("--todo", help="VTODO items instead of all-day events.")] = False,
+) -> None:
+    """Write an iCalendar file of every dated duty (past ones included; revoked ones as cancelled)."""
+    tracker = state.tracker()
+    data = tracker.feed(
+        make_filters(due_before, due_after, actor, instrument, tag, status, default_status=None), todo=todo
+    )
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except OSError as exc:
+        raise BadInput(f"cannot write: {exc.strerror or exc}", where=str(out)) from None
+    typer.echo(f"wrote {out}", err=True)
+
+
+@app.command()
+def due(
+    phrase: Annotated[str, typer.Argument(help='A deadline phrase, e.g. "within 180 days".')],
+    start: Annotated[str, typer.Option("--from", help="The date it counts from (YYYY-MM-DD).")],
+    policy: Annotated[
+        str | None, typer.Option(help="Weekend/holiday roll: none, following, preceding, modified_following.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help='{"due_date", "period", "steps"} as JSON.')] = False,
+) -> None:
+    """Date calculator: the due date of a deadline phrase counted from a date, with the steps."""
+    from tracker.serialize import iso, period_iso
+
+    tracker = state.tracker()
+    anchor = parse_date(start, "--from")
+    assert anchor is not None
+    expr, result = tracker.due(phrase, anchor, policy)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "due_date": iso(result.date),
+                    "period": period_iso(expr),
+                    "recurrence": expr.recurrence,
+                    "steps": [s.as_dict() for s in result.steps],
+                }
+            )
+        )
+        return
+    typer.echo(iso(result.date) or "no date")
+    for i, s in enumerate(result.steps, 1):
+        typer.echo(f"  {i}. {s.text}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create the database if needed and apply every migration."""
+    head = state.tracker().upgrade()
+    typer.echo(f"database at revision {head}")

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, migrations and the repository (SQLite by default, PostgreSQL by URL)."""
