@@ -22,7 +22,7 @@ def _error(message: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     import click
 
-    from tracker.cli import commands  # noqa: F401  (registers the commands)
+    from tracker.cli import commands, feeds_cmd, lifecycle_cmd, remind_cmd  # noqa: F401  (registers them)
 
     try:
         rv = app(args=argv, prog_name="tracker", standalone_mode=False)

@@ -1,7 +1,6 @@
-"""Use cases: extract, ingest, list, show, feed. The only code that reads the clock (once per call).
+"""Core use cases: extract, ingest, list, show, feed, the date calculator.
 
-Layer 4: composes config, store, sources and the pure layers; the CLI, web server and scheduler
-call these methods and only render what they return.
+Layer 4: composes config, store, sources and the pure layers.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from tracker.store.repository import Filters, Repository, to_tracked
 from tracker.store.tables import AuditEventRow, ObligationRow, utcnow
 
 Clock = Callable[[], dt.datetime]
+FEEDS_CHANGED = "feeds_changed_at"
 
 
 def system_clock() -> dt.datetime:
@@ -230,6 +230,8 @@ class Tracker:
                     }
                 ):
                     report.mentions_new += 1
+        if report.obligations_new or report.obligations_updated:
+            self.touch_feeds(repo, now)
         report.per_file.append((given, "new" if created else "unchanged", len(groups)))
 
     def _merge_into(
@@ -286,6 +288,13 @@ class Tracker:
             repo.session.add(row)
         return changed
 
+    @staticmethod
+    def touch_feeds(repo: Repository, now: dt.datetime) -> None:
+        """Move the feeds' Last-Modified forward; it never goes backwards, deletions included."""
+        current = repo.get_state(FEEDS_CHANGED)
+        if current is None or dt.datetime.fromisoformat(current) < now:
+            repo.set_state(FEEDS_CHANGED, now.isoformat())
+
     # queries --------------------------------------------------------------------------------
     def list(self, filters: Filters) -> list[Tracked]:
         with self.repo() as repo:
@@ -321,7 +330,7 @@ class Tracker:
 
         items = self.list(dataclasses.replace(filters, dated_only=True))
         with self.repo() as repo:
-            changed = repo.get_state("feeds_changed_at")
+            changed = repo.get_state(FEEDS_CHANGED)
         stamp = dt.datetime.fromisoformat(changed) if changed else None
         return feeds.render(items, self._feed_options(name), todo=todo, stamp=stamp)
 

@@ -1,0 +1,1 @@
+"""Commands registered on the `tracker` app (filled in by its feature)."""
