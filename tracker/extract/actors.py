@@ -1,0 +1,184 @@
+"""Stage 3, actor and modal: the duty cue of a clause ("shall", "must", "is directed to", "a requirement
+for X to", "should" (hortatory), "will" (reported/scheduled)), the subject before it and the verb phrase
+after it. Consultees ("in consultation with ..."), channels ("through ...") and introductory phrases are
+not actors; a passive clause takes its actor from the section ("by" agents excepted). Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CUE = re.compile(
+    r"\b(?:(?P<modal>shall|must|should|will|may)(?!\s+not\b)(?!\s+be\s+(?:deemed|construed|considered)\b)"
+    r"|(?P<enc>(?:is|are)\s+(?:hereby\s+)?(?:strongly\s+)?encouraged\s+to)"
+    r"|(?P<dir>(?:is|are)\s+(?:hereby\s+)?directed\s+to)"
+    r"|(?P<req>(?:is|are)\s+(?:hereby\s+)?required\s+to)"
+    r"|(?P<auth>(?:is|are)\s+(?:hereby\s+)?authorized\s+to|authorizes(?=\s+(?:transactions|the|an?|all)\b))"
+    r"|(?P<requires>requires|directs|directing|requiring|instructs|orders|(?<=\bI\s)direct|(?<=\bhereby\s)direct)"
+    r"(?=\s+(?:the|that|an?|all|each|[A-Z]))"
+    r"|(?P<requirement>(?:a|the)\s+requirement\s+(?:for|that))"
+    r"|(?P<inf>to\s+be\s+(?:obligated|held|delivered|submitted|filed|published|completed|made|provided|placed))"
+    r"|(?P<proviso>provided\s+that))\b"
+)
+# Verbs after a cue that make the clause a rule about the law itself, not a duty with a deadline.
+NOT_DUTY = re.compile(
+    r"^\s*(?:also\s+)?(?:be\s+(?:deemed|construed|considered|effective|in\s+effect|void)|expire|terminate|remain|continue"
+    r"|consist|mean|have\s+the\s+meaning|apply|take\s+effect|become\s+effective|include|supersede|not\b|be\s+imposed"
+    r"|be\s+subject|be\s+available|be\s+treated|constitute|be\s+guided)\b",
+    re.I,
+)
+HORTATORY = {"should", "enc"}
+
+
+def is_hortatory(cue: Cue) -> bool:
+    return cue.kind in HORTATORY or cue.word in HORTATORY
+
+
+def is_passive(text: str, cue: Cue) -> bool:
+    return (
+        cue.kind == "modal"
+        and re.match(r"\s+(?:also\s+)?be\s+\w+(?:ed|en|wn|ld|ne|de)\b", text[cue.end : cue.end + 40])
+        is not None
+    )
+
+
+_INTRO = re.compile(
+    r"^(?:to\s|in\s|within\s|not\s+later|no\s+later|consistent|as\s|upon\s|after\s|by\s|starting|beginning|pursuant"
+    r"|moving\s+forward|if\s|when\s|where\s|for\s|under\s|during\s|following\s|on\s|at\s|with\s|subject\s|notwithstanding"
+    r"|acting\s|through\s|and\s|or\s|but\s|also\s|further|additionally|moreover|therefore|thus|however|in\s+addition"
+    r"|to\s+the\s+extent|including|among|except|unless|once|before|until|while|because|since|each\s+of\s+the\s+following"
+    r"|jointly|subsequently|as\s+appropriate|respectively|\(|[a-z]+ly\b)",
+    re.I,
+)
+_STOP = re.compile(
+    r"[,;:(]|\s(?:within|not\s+later|no\s+later|by\s+(?:the\s+end|[A-Z])|to\s+the|to\s+ensure|that|which|who|for\s+the|"
+    r"in\s+order|on\s+or\s+before|before|after|during|upon|and\s+annually|pursuant|consistent|as\s+(?:appropriate|soon)"
+    r"|in\s+consultation|in\s+coordination|through)\b",
+    re.I,
+)
+
+
+_REQ_SUBJECT = re.compile(
+    r"\s*((?:the\s+|all\s+|each\s+)?[A-Z][^,;]{0,120}?)\s+(?:to\s+)?(?!(?:of|and|for|on|the|in|at|to)\b)(?=[a-z]+\b)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    kind: str  # modal | enc | dir | req | auth | requires | requirement | inf | proviso | copular
+    word: str
+    start: int
+    end: int
+
+
+def cues(text: str, start: int, end: int) -> list[Cue]:
+    out = []
+    for m in CUE.finditer(text, start, end):
+        kind = next(k for k, v in m.groupdict().items() if v)
+        word = m.group(kind).lower()
+        out.append(Cue(kind, re.sub(r"\s+", " ", word), m.start(), m.end()))
+    return out
+
+
+def modal_of(cue: Cue) -> str:
+    if cue.kind == "modal":
+        return cue.word
+    return {
+        "enc": "is encouraged to",
+        "dir": "is directed to",
+        "req": "is required to",
+        "auth": "is authorized to",
+        "requires": "requires",
+        "requirement": "requirement",
+        "inf": "to be",
+        "proviso": "provided that",
+        "copular": "deadline",
+    }.get(cue.kind, cue.word)
+
+
+def _clean_np(np: str) -> str:
+    np = re.sub(
+        r"\s*\([^()]*\)", lambda m: m.group(0) if re.fullmatch(r"\s*\([A-Z]{2,}\)", m.group(0)) else "", np
+    )
+    np = np.strip(' ,;:—-“”"')
+    np = re.sub(r"^(?:the|all\s+of\s+the)\s+", "", np, flags=re.I)
+    return " ".join(np.split())
+
+
+def subject_before(text: str, clause_start: int, cue: Cue, tokens: list[tuple[int, int]]) -> str:
+    """The subject noun phrase between the clause start and the cue; '' when there is none."""
+    chunk = text[clause_start : cue.start]
+    for s, e in sorted(tokens, reverse=True):  # blank out the time phrases, keeping offsets
+        if clause_start <= s and e <= cue.start:
+            chunk = chunk[: s - clause_start] + " " * (e - s) + chunk[e - clause_start :]
+    if cue.kind == "requirement":
+        tail = text[cue.end : cue.end + 200]
+        m = _REQ_SUBJECT.match(tail)
+        return _clean_np(_subject_np(m.group(1))) if m else ""
+    if cue.kind == "requires":
+        tail = text[cue.end : cue.end + 200]
+        m = re.match(r"\s*(?:that\s+)?([^,;]{1,120}?)(?=,|\s+to\s+[a-z])", tail)
+        return _clean_np(m.group(1)) if m else ""
+    parts = [p for p in re.split(r",|—", chunk)]
+    for part in reversed(parts):
+        p = part.strip()
+        if not p:
+            continue
+        if re.match(
+            r"(?:in\s+(?:consultation|coordination|collaboration)\s+with|through|acting\s+through|as\s+defined"
+            r"|as\s+appropriate|consistent|to\s+the\s+extent|within\s+existing|after\s+(?:consultation|notifying)"
+            r"|including|and\s+in\s+consultation|as\s+the\s|or\s+designee|where\s+appropriate|respectively)\b",
+            p,
+            re.I,
+        ):
+            continue
+        break
+    # The subject is the first segment after the introductory phrases.
+    for part in parts:
+        p = _subject_np(part.strip())
+        if not p or (_INTRO.match(p) and not re.match(r"(?:All|Each|Any)\b", p)):
+            continue
+        return _clean_np(_subject_np(p))
+    return ""
+
+
+def _subject_np(p: str) -> str:
+    # "(i) The Secretary" → "The Secretary"; "If X receives ..., she" handled by the caller's split.
+    p = re.sub(r"^[“\"]?\([a-zA-Z0-9]{1,5}\)\s*", "", p)
+    p = re.sub(r"^[A-Z][A-Z ,]+\.—", "", p)  # statute heading "IN GENERAL.—"
+    p = re.sub(r"^[A-Z][\w ]+\.—", "", p)
+    return p
+
+
+def action_after(text: str, cue: Cue, end: int, tokens: list[tuple[int, int]]) -> str:
+    """A short verb phrase after the cue: "revise importer-of-record rules"."""
+    pos = cue.end
+    if cue.kind == "requirement":
+        m = _REQ_SUBJECT.match(text[pos:end])
+        pos += m.end() if m else 0
+    elif cue.kind == "requires":
+        m = re.search(r"\bto\s+(?=[a-z])", text[pos:end])
+        pos += m.end() if m else 0
+    chunk = text[pos:end]
+    for s, e in sorted(tokens, reverse=True):
+        if pos <= s and e <= end:
+            chunk = chunk[: s - pos] + "\x00" * (e - s) + chunk[e - pos :]
+    chunk = re.sub(
+        r"^[\s,]*(?:(?:also|jointly|subsequently|annually|immediately|promptly|hereby|,)\s*)*", "", chunk
+    )
+    chunk = re.sub(
+        r"^(?:[,\s]*(?:as\s+appropriate|to\s+the\s+extent[^,]*|consistent\s+with[^,]*|within\s+existing"
+        r"\s+appropriations|in\s+consultation\s+with[^,]*|in\s+coordination\s+with[^,]*|through\s+[^,]*"
+        r"|after\s+consultation\s+with[^,]*|after\s+notifying[^,]*|and)\s*,)+",
+        "",
+        chunk,
+        flags=re.I,
+    )
+    chunk = chunk.lstrip(" ,\x00")
+    if "\x00" in chunk:
+        first = chunk.split("\x00")[0].strip(" ,")
+        chunk = first if len(first.split()) >= 2 else chunk.replace("\x00", " ")
+    m = _STOP.search(chunk)
+    words = (chunk[: m.start()] if m else chunk).split()[:7]
+    return " ".join(words).strip(" ,.;:")

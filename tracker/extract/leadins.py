@@ -1,0 +1,111 @@
+"""Stage 4, lead-in inheritance: which items under a lead-in ("(m) The Secretary shall:") are duties,
+and whether the lead-in's deadline passes to them ("shall, within 30 days ...:") or stays with the
+lead-in ("shall, not later than 240 days ..., consider:" over a list of objects). Pure."""
+
+from __future__ import annotations
+
+import re
+
+from tracker.extract.actors import Cue
+from tracker.extract.context import _EMBEDDED, _Ctx, _cue_for, _valid_cues
+from tracker.extract.patterns import TimeToken
+from tracker.extract.segment import Unit
+
+_QUALIFIER = re.compile(
+    r"^(?:within|consistent|as\s|to\s+the\s+extent|in\s+(?:consultation|coordination|collaboration)|through|acting"
+    r"|and|or|subject|where|pursuant|not\s+later|no\s+later|in\s+accordance|after\s+consultation|jointly|also"
+    r"|respectively|each|where\s+appropriate|\x00)",
+    re.I,
+)
+
+
+def _leadin_mode(
+    ctx: _Ctx, lead: Unit | None, per_unit: dict[int, list[TimeToken]], index: dict[int, int]
+) -> str:
+    """ "bare" when the lead-in's modal has no verb before the colon ("shall:", "shall, within 30 days
+    ...:"), so each item supplies the verb; "verb" when the lead-in has its own verb ("shall consider:");
+    "" when there is no duty above the item. A cue-less lead-in ("(i) to protect consumers:") passes on
+    the mode of its own lead-in."""
+    depth = 0
+    while lead is not None and depth < 6:
+        lc = _valid_cues(ctx, lead)
+        if lc:
+            c = lc[-1]
+            chunk = ctx.text[c.end : lead.end]
+            for t in per_unit[index[id(lead)]]:
+                if t.start >= c.end:
+                    a, b = t.start - c.end, t.end - c.end
+                    chunk = chunk[:a] + "\x00" * (b - a) + chunk[b:]
+            chunk = chunk.rstrip(' :—–”"')
+            parts = [p.strip() for p in re.split(r",", chunk)]
+            if all(not p or _QUALIFIER.match(p) for p in parts):
+                return "bare"
+            return "verb"
+        if _has_own_verb(ctx, lead, per_unit, index):
+            return "verb"
+        lead = lead.leadin
+        depth += 1
+    return ""
+
+
+def _has_own_verb(ctx: _Ctx, lead: Unit, per_unit: dict[int, list[TimeToken]], index: dict[int, int]) -> bool:
+    """A cue-less item lead-in with a verb phrase of its own ("(iii) to ensure X, not later than 180
+    days ..., submit a report ..., including:") rather than only purpose and qualifier phrases."""
+    chunk = ctx.text[lead.body_start : lead.end]
+    for t in per_unit[index[id(lead)]]:
+        a, b = t.start - lead.body_start, t.end - lead.body_start
+        if a >= 0:
+            chunk = chunk[:a] + "\x00" * (b - a) + chunk[b:]
+    parts = [p.strip() for p in chunk.rstrip(' :—–”"').split(",")]
+    return any(
+        p and not (_QUALIFIER.match(p) or re.match(r"(?:to|in\s+order\s+to|so\s+that)\s", p)) for p in parts
+    )
+
+
+def _is_heading(ctx: _Ctx, unit: Unit) -> bool:
+    """A title-case item ("(a) Establish and Maintain a Common Intelligence Picture.") is a heading."""
+    words = ctx.text[unit.body_start : unit.end].split()
+    return 0 < len(words) <= 14 and sum(w[:1].isupper() for w in words) >= max(2, (len(words) + 1) // 2)
+
+
+def _items_take_deadline(
+    ctx: _Ctx, lead: Unit, per_unit: dict[int, list[TimeToken]], index: dict[int, int]
+) -> bool:
+    """A lead-in's deadline goes to its items when some item is a duty without its own deadline."""
+    mode = _leadin_mode(ctx, lead, per_unit, index)
+    lc = _valid_cues(ctx, lead)
+    ltoks = [t for t in per_unit[index[id(lead)]] if t.kind != "recur"]
+    if lc and ltoks and (_cue_for(ctx, ltoks[-1], lc) is not lc[-1] or lc[-1].kind == "auth"):
+        return False  # "shall designate ..., who shall:" or "are authorized to:" keeps its own window
+    for item in lead.items:
+        toks = per_unit[index[id(item)]]
+        if any(t.kind != "recur" for t in toks):
+            continue
+        own = [c for c in _valid_cues(ctx, item) if not _EMBEDDED.search(ctx.text[item.body_start : c.start])]
+        if own or (mode == "bare" and not _is_heading(ctx, item)):
+            return True
+    return False
+
+
+def _leadin_tokens(
+    lead: Unit | None, per_unit: dict[int, list[TimeToken]], index: dict[int, int]
+) -> list[TimeToken]:
+    depth = 0
+    while lead is not None and depth < 6:
+        toks = [t for t in per_unit[index[id(lead)]] if t.kind != "recur"]
+        if toks:
+            return toks
+        lead = lead.leadin
+        depth += 1
+    return []
+
+
+def _leadin_cue(ctx: _Ctx, lead: Unit | None) -> Cue | None:
+    depth = 0
+    while lead is not None and depth < 6:
+        lc = _valid_cues(ctx, lead)
+        if lc:
+            return lc[-1]
+        lead = lead.leadin
+        depth += 1
+    return None

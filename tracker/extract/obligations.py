@@ -1,0 +1,354 @@
+"""Stages 4 and 7 and the pipeline: time tokens + clauses + cues → `Obligation`s with quotes, anchors,
+due dates (via `tracker.dates.resolve`) and graded confidence.
+
+A row is one (duty, deadline) occurrence: two deadlines in one sentence give two rows; a deadline in a
+lead-in ("Within 1 year ..., the heads of agencies shall submit the following reports:") gives one row
+per duty item under it, quoting the item. Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tracker.dates import resolve
+from tracker.extract.actors import (
+    Cue,
+    action_after,
+    is_hortatory,
+    is_passive,
+    modal_of,
+    subject_before,
+)
+from tracker.extract.anchors import classify, dated_event, report_anchor, reported_instrument
+from tracker.extract.clauses import _clause, _split_points, _trim
+from tracker.extract.context import _Ctx, _cue_for, _valid_cues
+from tracker.extract.deadlines import expr_of
+from tracker.extract.leadins import (
+    _is_heading,
+    _items_take_deadline,
+    _leadin_cue,
+    _leadin_mode,
+    _leadin_tokens,
+)
+from tracker.extract.numbers import ref_date
+from tracker.extract.patterns import TimeToken, tokenize
+from tracker.extract.segment import Unit, segment
+from tracker.model import Anchor, AnchorKind, DatePolicy, Document, DueDate, Obligation, Span, Step
+
+_MAY_RELATIONS = {"on_or_before", "not_later_than", "no_later_than", "by", "within"}
+_PAST_BEFORE = re.compile(
+    r"\b(?:issued|signed|filed|adopted|published|declared|approved|dated|enacted|requested|commissioned|was|were"
+    r"|had|took|received|announced|beginning\s+at)\b[^;:]{0,160}$",
+    re.I,
+)
+_EFFECT_BEFORE = re.compile(
+    r"\b(?:effective|take[s]?\s+effect|took\s+effect|expire[sd]?|expiring|remains?\s+available|in\s+effect"
+    r"|continu\w+|terminat\w+|sunset)\b(?:\W+\w+){0,7}\W*$",
+    re.I,
+)
+_REQUIRE_OTHERS = re.compile(r"\b(?:require|requires|requiring)\s+(?:[^\s,;]+\s+){1,8}?to\b[^.;]*$", re.I)
+_LAST_UNTIL = re.compile(r"^\W*(?:with\s+)?the\s+(?:last|final)\s+\w+(?:\s+to\s+be\s+\w+)?\s*$", re.I)
+
+
+def _token_ok(ctx: _Ctx, tok: TimeToken, unit: Unit) -> bool:
+    before = ctx.text[max(unit.start, tok.start - 200) : tok.start]
+    clause_before = re.split(r";|:(?!\d)", before)[-1]
+    if _EFFECT_BEFORE.search(clause_before):
+        return False
+    if tok.kind == "date" and tok.relation in ("on", "before") and _PAST_BEFORE.search(clause_before):
+        return False
+    return not (
+        tok.kind == "date" and tok.relation == "on" and re.search(r"\bbeginning\s+at\b", clause_before)
+    )
+
+
+def _anchor_for(ctx: _Ctx, tok: TimeToken) -> Anchor:
+    if tok.kind == "date":
+        when = ref_date(tok.date_ref) if tok.date_ref else None
+        return Anchor(AnchorKind.ABSOLUTE, when, tok.text.strip(), "text")
+    if tok.kind == "recur":
+        return Anchor(AnchorKind.NONE, None, "", "")
+    if not tok.anchor_text:
+        if ctx.secondary and ctx.report is not None and tok.kind == "offset":
+            r = ctx.report
+            what = "the reported order" if r.kind == AnchorKind.ISSUED else "today's action in the article"
+            return Anchor(r.kind, r.date, what, r.source)
+        return Anchor(AnchorKind.EVENT, None, "", "")
+    anchor = classify(tok.anchor_text, ctx.doc, ctx.report if ctx.secondary else None)
+    if anchor.kind == AnchorKind.EVENT:
+        found = dated_event(anchor.text, ctx.text, ctx.sentences)
+        if found:
+            return Anchor(AnchorKind.EVENT, found[0], anchor.text, found[1])
+    return anchor
+
+
+def _confidence(cue: Cue, anchor: Anchor, flags: list[str], ctx: _Ctx) -> float:
+    c = 0.95
+    if is_hortatory(cue):
+        c -= 0.25
+    elif cue.word in ("will", "may") or cue.kind in ("auth", "inf", "proviso", "copular", "requirement"):
+        c -= 0.12
+    penalties = {
+        "inherited": 0.08,
+        "inferred_actor": 0.1,
+        "event_anchor": 0.12,
+        "month_only": 0.05,
+        "words_digits_mismatch": 0.2,
+        "goal_wording": 0.3,
+        "reported": 0.12,
+        "unstated_anchor": 0.2,
+        "weekday_mismatch": 0.15,
+        "ambiguous_biannual": 0.15,
+    }
+    c -= sum(penalties.get(f, 0.0) for f in flags)
+    if ctx.secondary and anchor.date is None:
+        c -= 0.2
+    return round(min(0.99, max(0.05, c)), 3)
+
+
+def _actor(
+    ctx: _Ctx, unit: Unit, clause_start: int, cue: Cue, toks: list[TimeToken], flags: list[str]
+) -> str:
+    spans = [(t.start, t.end) for t in toks]
+    after = ctx.text[cue.end : cue.end + 60]
+    by_agent = re.match(
+        r"\s+be\s+\w+ed\s+by\s+((?:all|each|the|any)\s+[a-z][\w\s]{2,40}?)(?=\s+(?:by|within|not)\b|[,.])",
+        after,
+    )
+    if by_agent:
+        return by_agent.group(1).strip()
+    actor = subject_before(ctx.text, clause_start, cue, spans)
+    passive = is_passive(ctx.text, cue)
+    if passive or not actor or cue.kind in ("inf", "copular", "proviso"):
+        lead = _leadin_actor(ctx, unit)
+        fallback = lead or _section_actor(ctx, unit)
+        if fallback and (passive or not actor):
+            flags.append("inferred_actor")
+            return fallback
+    return actor
+
+
+def _section_actor(ctx: _Ctx, unit: Unit) -> str:
+    """The subject of the nearest earlier active duty in the same section (for passive clauses)."""
+    j = ctx.unit_index - 1
+    while j >= 0 and ctx.units[j].section == unit.section and ctx.unit_index - j < 60:
+        prev = ctx.units[j]
+        pc = _valid_cues(ctx, prev)
+        if pc and not is_passive(ctx.text, pc[0]):
+            a = subject_before(ctx.text, prev.body_start, pc[0], [])
+            if a and not re.match(r"(?:it|this|that|such|which)\b", a, re.I):
+                return a
+        j -= 1
+    return ""
+
+
+def _leadin_actor(ctx: _Ctx, unit: Unit) -> str:
+    lead = unit.leadin
+    while lead is not None:
+        lc = _valid_cues(ctx, lead)
+        if lc:
+            a = subject_before(ctx.text, lead.body_start, lc[0], [])
+            if a:
+                return a
+        lead = lead.leadin
+    return ""
+
+
+def extract(doc: Document, policy: DatePolicy = DatePolicy()) -> list[Obligation]:
+    """Every (duty, deadline) occurrence in `doc`, ordered by span start; `quote == text[span]`."""
+    text = doc.text
+    if not text.strip():
+        return []
+    all_tokens = tokenize(text)
+    units = segment(text, [t.start for t in all_tokens])
+    secondary = doc.kind == "article" or doc.issued is None
+    report = report_anchor(doc) if secondary else None
+    instrument = doc.instrument
+    if instrument is None and secondary:
+        instrument = (report.instrument if report else None) or reported_instrument(text)
+    ctx = _Ctx(
+        doc, text, policy, report, secondary, instrument, [(u.start, u.end) for u in units], {}, {}, units
+    )
+    per_unit: dict[int, list[TimeToken]] = {}
+    j = 0
+    for i, u in enumerate(units):
+        while j < len(all_tokens) and all_tokens[j].start < u.start:
+            j += 1
+        k = j
+        toks = []
+        while k < len(all_tokens) and all_tokens[k].start < u.end:
+            if _token_ok(ctx, all_tokens[k], u):
+                toks.append(all_tokens[k])
+            k += 1
+        per_unit[i] = toks
+    index = {id(u): i for i, u in enumerate(units)}
+    out: list[Obligation] = []
+    seen: set[tuple[int, int, str | None]] = set()
+    for i, u in enumerate(units):
+        toks = per_unit[i]
+        if not toks and (
+            u.leadin is None or not u.first_in_item or not _leadin_tokens(u.leadin, per_unit, index)
+        ):
+            continue  # nothing timed here or above: no row can come from this unit
+        ucues = _valid_cues(ctx, u)
+        ctx.unit_index = i
+        deadlines = [t for t in toks if t.kind != "recur"]
+        inherited_from: TimeToken | None = None
+        inherit_cue: Cue | None = None
+        if u.leadin is not None and u.first_in_item:
+            lead_toks = _leadin_tokens(u.leadin, per_unit, index)
+            mode = _leadin_mode(ctx, u.leadin, per_unit, index)
+            duty = bool(ucues) or (mode == "bare" and not _is_heading(ctx, u))
+            if duty and not ucues:
+                inherit_cue = _leadin_cue(ctx, u.leadin)
+            if duty and not deadlines and lead_toks and _items_take_deadline(ctx, u.leadin, per_unit, index):
+                inherited_from = lead_toks[-1]
+        if u.is_leadin and deadlines and _items_take_deadline(ctx, u, per_unit, index):
+            continue
+        rows: list[tuple[TimeToken, TimeToken | None, Cue | None, int, int, list[str]]] = []
+        if inherited_from is not None:
+            cue = ucues[0] if ucues else inherit_cue
+            s, e = _trim(text, u.body_start, u.end)
+            rows.append(
+                (
+                    inherited_from,
+                    _recur_for(ctx, inherited_from, per_unit[index[id(u.leadin)]], ucues),
+                    cue,
+                    s,
+                    e,
+                    ["inherited"],
+                )
+            )
+        else:
+            spans = _split_points(ctx, u.body_start, u.end, deadlines) if deadlines else []
+            for tok, (s, e) in zip(deadlines, spans, strict=False):
+                cue = _cue_for(ctx, tok, ucues)
+                if cue is None and tok.relation in _MAY_RELATIONS:
+                    cue = _cue_for(ctx, tok, [c for c in _valid_cues(ctx, u, True) if c.word == "may"])
+                flags: list[str] = []
+                if cue is None and tok.relation == "deadline":
+                    cue = Cue("copular", "deadline", tok.start, tok.start)
+                if cue is None and inherit_cue is not None:
+                    cue, flags = inherit_cue, ["inherited"]
+                if cue is None or (cue.word == "may" and tok.relation not in _MAY_RELATIONS):
+                    continue
+                s, e = _trim(text, s, e)
+                rows.append((tok, _recur_for(ctx, tok, toks, ucues), cue, s, e, flags))
+            rows.extend(_standalone_recurrences(ctx, u, toks, deadlines, ucues, inherit_cue))
+        for tok, rec, cue, s, e, flags in rows:
+            if cue is None or e <= s:
+                continue
+            ob = _build(ctx, u, tok, rec, cue, s, e, flags, toks)
+            key = (ob.span.start, ob.span.end, ob.deadline.text)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(ob)
+    out.sort(key=lambda o: (o.span.start, o.span.end))
+    return out
+
+
+def _recur_for(ctx: _Ctx, tok: TimeToken, toks: list[TimeToken], ucues: list[Cue]) -> TimeToken | None:
+    """The recurrence that repeats `tok`'s duty: "and annually thereafter" right after it, or a
+    recurrence word in the same clause with no second duty cue in between."""
+    gov = _cue_for(ctx, tok, ucues)
+    for r in toks:
+        if r.kind != "recur":
+            continue
+        lo, hi = (tok.end, r.start) if r.start >= tok.end else (r.end, tok.start)
+        if any(lo <= c.start < hi and c is not gov for c in ucues) and r.relation != "thereafter":
+            continue
+        if r.relation == "thereafter" and r.start >= tok.end and r.start - tok.end <= 80:
+            return r
+        if r.relation != "thereafter" and abs(r.start - tok.start) < 400:
+            return r
+    return None
+
+
+def _standalone_recurrences(ctx: _Ctx, u: Unit, toks, deadlines, ucues, inherit_cue):  # type: ignore[no-untyped-def]
+    rows = []
+    for r in toks:
+        if r.kind != "recur" or r.relation == "thereafter":
+            continue
+        if any(_recur_for(ctx, d, [r], ucues) is r for d in deadlines):
+            continue
+        if u.quoted and ctx.doc.kind != "statute":
+            continue  # an amendment of another instrument restates its duties; no anchor here
+        before = [c for c in ucues if c.end <= r.start]
+        cue = before[-1] if before else inherit_cue
+        if cue is None and ucues and ucues[0].start - r.end < 60:
+            cue = ucues[0]
+        if cue is None or (is_hortatory(cue) and _REQUIRE_OTHERS.search(ctx.text[cue.end : r.start])):
+            continue
+        if _REQUIRE_OTHERS.search(ctx.text[cue.end : r.start]):
+            continue  # "shall require recipients to report annually": the recurring act is someone else's
+        flags = ["inherited"] if cue is inherit_cue and cue not in ucues else []
+        s, e = _trim(ctx.text, u.body_start, u.end)
+        rows.append((r, None, cue, s, e, flags))
+    return rows
+
+
+def _build(
+    ctx: _Ctx,
+    u: Unit,
+    tok: TimeToken,
+    rec: TimeToken | None,
+    cue: Cue,
+    s: int,
+    e: int,
+    flags: list[str],
+    toks: list[TimeToken],
+) -> Obligation:
+    text = ctx.text
+    flags = [*flags, *tok.flags]
+    until = None
+    if rec is None and tok.kind == "recur":
+        rec, tok = None, tok
+    between = text[rec.end : tok.start].split(",")[-1] if rec is not None else ""
+    if tok.kind != "recur" and rec is not None and rec.start < tok.start and _LAST_UNTIL.match(between):
+        until = tok.date_ref
+    expr = expr_of(tok, rec, until)
+    anchor = _anchor_for(ctx, tok)
+    if anchor.kind == AnchorKind.EVENT:
+        flags.append("event_anchor")
+        if not anchor.text and tok.kind == "offset":
+            flags.append("unstated_anchor")
+    if is_hortatory(cue):
+        flags.append("hortatory")
+    if ctx.secondary:
+        flags.append("reported")
+    if re.search(r"\b(?:goal|target|aim)\b", text[s:e], re.I) and tok.kind == "date":
+        flags.append("goal_wording")
+    actor_cue = cue
+    if cue.start < u.start or cue.start >= u.end:  # inherited from a lead-in
+        actor = _leadin_actor(ctx, u) or _section_actor(ctx, u)
+        if not actor:
+            flags.append("inferred_actor")
+    else:
+        actor = _actor(ctx, u, s if s <= cue.start else u.body_start, actor_cue, toks, flags)
+    spans = [(t.start, t.end) for t in toks]
+    if cue.start < u.start or cue.start >= u.end:
+        action = action_after(text, Cue("item", "", u.body_start, u.body_start), u.end, spans)
+    else:
+        action = action_after(text, cue, min(u.end, max(e, cue.end + 1)), spans)
+    local = cue if u.start <= cue.start < u.end else Cue("item", "", s, s)
+    s, e = _clause(ctx, s, e, tok, local, actor if local is cue else "")
+    try:
+        due = resolve(expr, anchor, ctx.policy)
+    except (ValueError, OverflowError) as exc:  # a period that leaves the calendar: keep the row, no date
+        due = DueDate(None, (Step("note", f"No due date: {exc}."),))
+        flags.append("unresolvable")
+    flags = list(dict.fromkeys(flags))
+    return Obligation(
+        actor=actor,
+        action=action,
+        quote=text[s:e],
+        span=Span(s, e),
+        deadline=expr,
+        anchor=anchor,
+        due=due,
+        confidence=_confidence(cue, anchor, flags, ctx),
+        instrument=ctx.instrument,
+        modal=modal_of(cue),
+        flags=tuple(flags),
+    )

@@ -1,0 +1,404 @@
+"""Stage 1, the time tokenizer: finds deadline phrases, dates, fiscal years and recurrences with offsets.
+
+Each finder in `FINDERS` yields `TimeToken`s; interpretation of anchors and due dates happens later
+(`anchors`, `deadlines`). Pure: standard library only, no I/O, no clock.
+
+Deliberate non-tokens: a bare year ("by 2030", "no later than 2035") is a policy target in these texts,
+not a deadline, so only "by the end of (calendar) year N" makes a year a deadline; "periodically" and
+"from time to time" carry no period; "on or after DATE", "until DATE", "as of DATE" are scope, not
+deadlines, and no finder produces them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from tracker.extract.numbers import (
+    DATE,
+    MONTH,
+    NUM,
+    UNIT,
+    WORDNUM,
+    month_number,
+    parse_date,
+    parse_number,
+    parse_unit,
+)
+from tracker.model import DateRef, DateRefKind, Period, Unit
+
+
+@dataclass(frozen=True, slots=True)
+class TimeToken:
+    """One time phrase. `kind`: offset (period from an anchor), date (absolute), event (timed by an
+    event, no period), recur (a recurrence with no start). `anchor_*` is the anchor phrase as written."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    relation: str
+    period: Period | None = None
+    date_ref: DateRef | None = None
+    window: bool = False
+    anchor_text: str = ""
+    anchor_start: int = -1
+    recurrence: str | None = None
+    flags: tuple[str, ...] = ()
+
+
+# The anchor phrase runs to the first clause boundary; it is classified by its beginning only.
+_ANCHOR = r"(?P<anchor>(?:[^,;:.()\n]|\.(?=\d)|\([^()\n]{0,40}\)|(?<=\b[A-Z])\.|(?<=U\.S)\.){1,160}?)"
+_ANCHOR_END = (
+    r"(?=\s*[,;:()\n]|\.(?:\s|$|”)|\s+(?:for|to|that|which|recommending|and(?!\s+(?:the\s+)?(?:date|signing))|"
+    r"unless|if|in\s+order)\b|$)"
+)
+_REL_OFFSET = r"(?P<rel>[Ww]ithin|[Nn]ot\s+later\s+than|[Nn]o\s+later\s+than|[Ii]n\s+the\s+first)"
+_PREP = r"(?P<prep>after|of|from|following|prior\s+to|before)"
+_TIME_OF_DAY = r"\d{1,2}(?::\d{2})?\s*[ap]\.\s?m\.(?:\s+[A-Za-z]+){0,3}?"
+
+OFFSET = re.compile(
+    rf"\b{_REL_OFFSET}\s+(?:the\s+date\s+that\s+is\s+)?(?P<num>{NUM})\s+(?P<unit>{UNIT})\b"
+    rf"(?:,?\s+{_PREP}\s+{_ANCHOR}{_ANCHOR_END})?"
+)
+# "60 days after the date of this order" with no "within"; "expire 1 year after" is filtered later.
+BARE_OFFSET = re.compile(
+    rf"(?<![\w-])(?P<num>\d{{1,4}}(?:\s*\(\d{{1,4}}\))?|{WORDNUM}(?:\s*\(\d{{1,4}}\))?)\s+(?P<unit>{UNIT})\s+"
+    rf"(?P<prep>after|following|prior\s+to|before)\s+"
+    rf"{_ANCHOR}{_ANCHOR_END}"
+)
+ORDINAL_DAY = re.compile(
+    rf"\b(?P<rel>[Oo]n\s+or\s+before|[Nn]ot\s+later\s+than|[Nn]o\s+later\s+than|[Bb]y)\s+the\s+(?P<ord>\d{{1,3}})"
+    rf"(?:st|nd|rd|th)\s+(?:calendar\s+)?day\s+(?P<prep>after|following|from|of)\s+{_ANCHOR}{_ANCHOR_END}"
+)
+WINDOW = re.compile(
+    rf"\b(?P<rel>[Dd]uring|[Ww]ithin)\s+the\s+(?P<num>{NUM})[-\s](?P<unit>day|week|month|year)\s+period\s+"
+    rf"(?:beginning|starting|commencing)\s+(?:on|with)\s+{_ANCHOR}{_ANCHOR_END}"
+)
+ABS_DATE = re.compile(
+    rf"\b(?P<rel>[Bb]y|[Nn]ot\s+later\s+than|[Nn]o\s+later\s+than|[Oo]n\s+or\s+before|[Bb]efore|[Oo]n"
+    rf"|(?:are|is)\s+due(?:\s+(?:on|by))?)(?::)?\s+(?:{_TIME_OF_DAY}\s+(?:on\s+)?)?(?P<date>{DATE})"
+)
+COPULAR = re.compile(rf"\b(?P<rel>[Dd]eadline)\s+for\s+(?:[\w-]+\s+){{0,4}}?is\s+(?P<date>{DATE})")
+MONTH_YEAR = re.compile(
+    rf"\b(?P<rel>[Bb]y|[Nn]ot\s+later\s+than|[Nn]o\s+later\s+than|[Ss]tarting\s+in|[Bb]eginning\s+in"
+    rf"|[Bb]efore|[Bb]y\s+the\s+end\s+of)\s+(?P<month>{MONTH})\s+(?P<year>\d{{4}})\b(?!,?\s*\d)"
+)
+YEAR_END = re.compile(
+    r"\b(?P<rel>[Bb]y|[Nn]o[t]?\s+later\s+than|[Bb]efore)\s+the\s+end\s+of\s+"
+    r"(?:(?P<cy>calendar\s+year|CY)\s*(?P<year>\d{4})|(?P<fyw>fiscal\s+year|FY)\s*(?P<fy>\d{4})"
+    r"|(?P<plain>\d{4})\b)"
+)
+FISCAL = re.compile(
+    r"\b(?P<rel>[Nn]o[t]?\s+later\s+than|[Bb]y|[Bb]eginning\s+(?:in|with)|[Ss]tarting\s+(?:in|with))\s+"
+    r"(?:the\s+)?(?:fiscal\s+year|FY)\s*(?P<fy>\d{4})\b"
+)
+FOR_EACH_FY = re.compile(
+    r"\b(?P<rel>for\s+each\s+of)\s+fiscal\s+years\s+(?P<list>\d{4}(?:(?:,\s*|\s+)(?:and\s+|through\s+)?\d{4})+)"
+)
+EVENT = re.compile(
+    rf"\b(?P<rel>[Uu]pon|[Ff]ollowing|[Aa]s\s+soon\s+as\s+(?:practicable|possible)\s+(?:following|after))\s+"
+    rf"(?P<anchor>(?:the\s+|their\s+|its\s+)?(?:completion|conclusion|receipt|submission|issuance)\b"
+    rf"(?:[^,;:.()\n]|\([^()\n]{{0,40}}\)){{0,140}}?){_ANCHOR_END}"
+)
+BEFORE_EVENT = re.compile(
+    rf"\b(?P<rel>before)\s+(?P<anchor>the\s+(?:expiration|commencement|termination|expiry)\s+of\b"
+    rf"(?:[^,;:.\n]|\.(?=\d)|\([^()\n]{{0,40}}\)){{0,160}}?){_ANCHOR_END}"
+)
+IMMEDIATELY = re.compile(r"\b(?:shall|will|must|should)\s+(?P<rel>immediately)\b")
+THEREAFTER = re.compile(
+    rf"(?P<rel>(?:,?\s*and\s*)?(?:,\s*)?(?:as\s+appropriate\s+but\s+)?(?:no\s+less\s+than\s+|at\s+least\s+)?"
+    rf"(?:(?P<ann>annually)|every\s+(?P<num>{NUM})\s+(?P<unit>{UNIT})"
+    rf"|on\s+an?\s+(?P<basis>[\w-]+)\s+basis)\s+thereafter(?:\s+for\s+(?P<count>{NUM})\s+years?)?)"
+)
+RECUR = re.compile(
+    rf"\b(?P<rel>(?:at\s+least\s+)?once\s+every\s+(?P<onum>{NUM})\s+(?P<ounit>{UNIT})"
+    rf"|every\s+(?P<num>{NUM})\s+(?P<unit>{UNIT})(?:\s+until\b)?"
+    r"|on\s+an?\s+(?P<basis>[\w-]+)\s+basis"
+    r"|(?P<adv>annually|biennially|semi-?annually|bi-?annually|quarterly|monthly)"
+    r"|(?P<adj>annual|biennial|semi-?annual|bi-?annual|quarterly|monthly)\s+(?:[a-z][\w-]*\s+){0,3}?"
+    r"(?:reports?|updates?|scorecards?|reviews?|assessments?|summar(?:y|ies)|meetings?)\b"
+    r"|each\s+fiscal\s+year)"
+)
+
+_FREQ = {
+    "annual": "FREQ=YEARLY;INTERVAL=1",
+    "annually": "FREQ=YEARLY;INTERVAL=1",
+    "yearly": "FREQ=YEARLY;INTERVAL=1",
+    "biennial": "FREQ=YEARLY;INTERVAL=2",
+    "biennially": "FREQ=YEARLY;INTERVAL=2",
+    "semiannual": "FREQ=MONTHLY;INTERVAL=6",
+    "semiannually": "FREQ=MONTHLY;INTERVAL=6",
+    "biannual": "FREQ=MONTHLY;INTERVAL=6",
+    "biannually": "FREQ=MONTHLY;INTERVAL=6",
+    "quarterly": "FREQ=MONTHLY;INTERVAL=3",
+    "monthly": "FREQ=MONTHLY;INTERVAL=1",
+    "weekly": "FREQ=WEEKLY;INTERVAL=1",
+}
+_UNIT_FREQ = {
+    Unit.DAYS: ("DAILY", 1),
+    Unit.WEEKS: ("WEEKLY", 1),
+    Unit.MONTHS: ("MONTHLY", 1),
+    Unit.YEARS: ("YEARLY", 1),
+    Unit.HOURS: ("HOURLY", 1),
+}
+
+
+def frequency(word: str) -> str | None:
+    return _FREQ.get(word.lower().replace("-", ""))
+
+
+def every(amount: int, unit: Unit) -> str | None:
+    if unit == Unit.BUSINESS_DAYS:
+        return None
+    freq, _ = _UNIT_FREQ[unit]
+    return f"FREQ={freq};INTERVAL={amount}"
+
+
+def _period(num: str, unit: str, sign: int = 1) -> tuple[Period | None, tuple[str, ...]]:
+    value, mismatch = parse_number(num)
+    u = parse_unit(unit)
+    if value is None or u is None or value == 0:
+        return None, ()
+    return Period(sign * value, u), ("words_digits_mismatch",) if mismatch else ()
+
+
+def _anchor(m: re.Match[str]) -> tuple[str, int]:
+    if "anchor" in m.re.groupindex and m.group("anchor"):
+        return m.group("anchor").strip(), m.start("anchor")
+    return "", -1
+
+
+def _scan(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    for a, b in windows:
+        yield from rx.finditer(text, a, b)
+
+
+def _offsets(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
+    for rx in (OFFSET, BARE_OFFSET):
+        for m in _scan(rx, text, windows):
+            prep = (m.groupdict().get("prep") or "").lower()
+            negative = prep in ("before", "prior to") or prep.startswith("prior")
+            period, flags = _period(m.group("num"), m.group("unit"), -1 if negative else 1)
+            if period is None:
+                continue
+            rel = re.sub(r"\s+", "_", (m.groupdict().get("rel") or "after").lower())
+            if rx is BARE_OFFSET and not prep:
+                continue
+            a_text, a_start = _anchor(m)
+            end = m.end() if a_text else m.end("unit")
+            yield TimeToken(
+                "offset",
+                m.start(),
+                end,
+                text[m.start() : end],
+                rel,
+                period,
+                None,
+                False,
+                a_text,
+                a_start,
+                flags=flags,
+            )
+    for m in _scan(ORDINAL_DAY, text, windows):
+        a_text, a_start = _anchor(m)
+        yield TimeToken(
+            "offset",
+            m.start(),
+            m.end(),
+            m.group(0),
+            "on_or_before",
+            Period(int(m.group("ord")), Unit.DAYS),
+            None,
+            False,
+            a_text,
+            a_start,
+        )
+    for m in _scan(WINDOW, text, windows):
+        period, flags = _period(m.group("num"), m.group("unit"))
+        if period is None:
+            continue
+        a_text, a_start = _anchor(m)
+        yield TimeToken(
+            "offset",
+            m.start(),
+            m.end(),
+            m.group(0),
+            "during",
+            period,
+            None,
+            True,
+            a_text,
+            a_start,
+            flags=flags,
+        )
+
+
+def _dates(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
+    for rx in (ABS_DATE, COPULAR):
+        for m in _scan(rx, text, windows):
+            ref, mismatch = parse_date(m.group("date"))
+            if ref is None:
+                continue
+            rel = re.sub(r"\s+", "_", m.group("rel").lower())
+            flags = ("weekday_mismatch",) if mismatch else ()
+            yield TimeToken("date", m.start(), m.end(), m.group(0), rel, None, ref, flags=flags)
+    for m in _scan(MONTH_YEAR, text, windows):
+        month = month_number(m.group("month"))
+        if not month or int(m.group("year")) < 1:
+            continue
+        ref = DateRef(DateRefKind.MONTH, int(m.group("year")), month)
+        rel = re.sub(r"\s+", "_", m.group("rel").lower())
+        yield TimeToken("date", m.start(), m.end(), m.group(0), rel, None, ref, flags=("month_only",))
+    for m in _scan(YEAR_END, text, windows):
+        if int(m.group("fy") or m.group("year") or m.group("plain")) < 1:
+            continue
+        if m.group("fy"):
+            ref = DateRef(DateRefKind.FISCAL_YEAR, int(m.group("fy")))
+        else:
+            ref = DateRef(DateRefKind.YEAR_END, int(m.group("year") or m.group("plain")))
+        yield TimeToken("date", m.start(), m.end(), m.group(0), "by", None, ref)
+    for m in _scan(FISCAL, text, windows):
+        if int(m.group("fy")) < 1:
+            continue
+        ref = DateRef(DateRefKind.FISCAL_YEAR, int(m.group("fy")))
+        rel = re.sub(r"\s+", "_", m.group("rel").lower())
+        yield TimeToken("date", m.start(), m.end(), m.group(0), rel, None, ref)
+    for m in _scan(FOR_EACH_FY, text, windows):
+        years = [int(y) for y in re.findall(r"\d{4}", m.group("list"))]
+        if years[0] < 1:
+            continue
+        if "through" in m.group("list") and len(years) == 2:
+            years = list(range(years[0], years[1] + 1))
+        ref = DateRef(DateRefKind.FISCAL_YEAR, years[0])
+        rec = f"FREQ=YEARLY;INTERVAL=1;COUNT={len(years)}"
+        yield TimeToken("date", m.start(), m.end(), m.group(0), "for_each", None, ref, recurrence=rec)
+
+
+def _events(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
+    for rx in (EVENT, BEFORE_EVENT):
+        for m in _scan(rx, text, windows):
+            a_text, a_start = _anchor(m)
+            rel = re.sub(r"\s+", "_", m.group("rel").lower())
+            yield TimeToken(
+                "event", m.start(), m.end(), m.group(0), rel, anchor_text=a_text, anchor_start=a_start
+            )
+    for m in _scan(IMMEDIATELY, text, windows):
+        yield TimeToken("event", m.start("rel"), m.end("rel"), m.group("rel"), "immediately")
+
+
+def _recurrences(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
+    for m in _scan(THEREAFTER, text, windows):
+        rec = _recurrence_of(m)
+        if rec is None:
+            continue
+        if m.group("count"):
+            n, _ = parse_number(m.group("count"))
+            rec = f"{rec};COUNT={(n or 0) + 1}"
+        yield TimeToken("recur", m.start(), m.end(), m.group(0), "thereafter", recurrence=rec)
+    for m in _scan(RECUR, text, windows):
+        rec = _recurrence_of(m)
+        flags = ("ambiguous_biannual",) if re.search(r"bi-?annual", m.group(0), re.I) else ()
+        if rec is not None:
+            yield TimeToken("recur", m.start(), m.end(), m.group(0), "recurring", recurrence=rec, flags=flags)
+
+
+def _recurrence_of(m: re.Match[str]) -> str | None:
+    g = m.groupdict()
+    if g.get("ann"):
+        return frequency("annually")
+    if g.get("basis"):
+        return frequency(g["basis"])
+    for key in ("adv", "adj"):
+        if g.get(key):
+            return frequency(g[key])
+    for num, unit in (("num", "unit"), ("onum", "ounit")):
+        if g.get(num):
+            period, _ = _period(g[num], g[unit])
+            return every(period.amount, period.unit) if period else None
+    if "each fiscal year" in m.group(0):
+        return frequency("annually")
+    return None
+
+
+# Each finder runs only near its trigger words (case-sensitive literal alternations, which the regex
+# engine scans fast): (finder, trigger, chars kept before the trigger, chars kept after it).
+Finder = Callable[[str, list[tuple[int, int]]], Iterator[TimeToken]]
+FINDERS: list[tuple[Finder, re.Pattern[str], int, int]] = [
+    (_offsets, re.compile(r"day|week|month|year|hour|Day|Week|Month|Year|Hour"), 110, 260),
+    (
+        _dates,
+        re.compile(
+            r"January|February|March|April|May|June|July|August|September|October|November"
+            r"|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.|/1|/2"
+            r"|fiscal|FY|calendar|end of|eadline"
+        ),
+        110,
+        90,
+    ),
+    (_events, re.compile(r"pon|ollowing|soon|before|immediately"), 10, 220),
+    (
+        _recurrences,
+        re.compile(
+            r"annual|biennial|quarterl|monthly|weekly|basis|every|once|fiscal|thereafter"
+            r"|Annual|Biennial|Quarterl|Monthly|Every|Once"
+        ),
+        90,
+        130,
+    ),
+]
+
+
+def _windows(text: str, trigger: re.Pattern[str], before: int, after: int) -> list[tuple[int, int]]:
+    """Merged spans around trigger words, clipped to their paragraph (no phrase crosses a line)."""
+    out: list[tuple[int, int]] = []
+    for m in trigger.finditer(text):
+        lo = max(m.start() - before, text.rfind("\n", 0, m.start()) + 1)
+        nl = text.find("\n", m.end())
+        hi = min(m.end() + after, nl if nl >= 0 else len(text))
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def tokenize(text: str) -> list[TimeToken]:
+    """All time tokens of `text`, ordered by start; a token inside a longer one is dropped, except
+    that recurrences are kept beside the deadline they repeat."""
+    found = list(
+        {
+            (t.start, t.end, t.kind): t
+            for finder, trig, b, a in FINDERS
+            for t in finder(text, _windows(text, trig, b, a))
+        }.values()
+    )
+    found.sort(key=lambda t: (t.start, -(t.end - t.start)))
+    kept: list[TimeToken] = []
+    for tok in found:
+        if any(
+            k.start <= tok.start and tok.end <= k.end and (k.kind == "recur") == (tok.kind == "recur")
+            for k in kept
+        ):
+            continue
+        if tok.kind == "recur" and any(k.start <= tok.start < k.end and k.recurrence for k in kept):
+            continue
+        kept = [
+            k
+            for k in kept
+            if not (
+                tok.start <= k.start
+                and k.end <= tok.end
+                and k is not tok
+                and (k.kind == "recur") == (tok.kind == "recur")
+            )
+        ]
+        kept.append(tok)
+    # Overlapping (not nested) deadline tokens: keep the earlier one.
+    out: list[TimeToken] = []
+    for tok in kept:
+        if tok.kind != "recur" and any(o.kind != "recur" and o.end > tok.start for o in out):
+            continue
+        out.append(tok)
+    return out

@@ -1,0 +1,301 @@
+"""Stage 2, the clause finder: paragraphs → sentences and list items with absolute offsets, and the
+lead-in → item tree ("(m) The Secretary of Transportation shall:" over its "(i)", "(ii)" items).
+
+Pure: standard library only. Abbreviations are protected before splitting; enumerators split only at a
+paragraph start or after ":", ";" or "—"; headings ("Sec. 3. Title.") become context, not clauses.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+_ABBREV = {
+    "u.s",
+    "sec",
+    "secs",
+    "no",
+    "nos",
+    "stat",
+    "seq",
+    "i.e",
+    "e.g",
+    "pub",
+    "l",
+    "fed",
+    "reg",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "jr",
+    "sr",
+    "st",
+    "inc",
+    "co",
+    "corp",
+    "ltd",
+    "a.m",
+    "p.m",
+    "v",
+    "vs",
+    "art",
+    "para",
+    "u.s.c",
+    "c.f.r",
+    "cf",
+    "al",
+    "doc",
+    "ch",
+    "cong",
+    "sess",
+    "ed",
+    "vol",
+    "pp",
+    "p",
+    "op",
+    "gen",
+    "gov",
+    "dept",
+    "div",
+    "subch",
+    "pt",
+    "cl",
+    "n",
+    "approx",
+    "no.",
+    "d.c",
+    "u.n",
+    "e.o",
+    "ex",
+    "ord",
+    "viz",
+}
+_SENT_END = re.compile(r"[.!?][”’\"')\]]*\s+(?=[“\"'(\[]?[A-Z0-9§$]|\((?:[a-z]{1,5}|\d{1,3})\)\s)")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.[”’\"')\]]*$")
+ENUM = re.compile(r"^[“\"]?\((?P<label>[a-z]{1,5}|[A-Z]{1,5}|\d{1,3})\)\s*")
+_INLINE_ITEM = re.compile(r"(?<=[:;—])\s+(?:and\s+|or\s+)?\((?:[a-z]{1,4}|[A-Z]{1,4}|\d{1,3})\)\s+(?=\S)")
+_SECTION_HEAD = re.compile(r"^[“\"]?(?:Sec\.|SEC\.|Section|§)\s*[\dA-Z]")
+_ROMAN = re.compile(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
+_LEADIN_TAIL = re.compile(r"(?::|—|–|\bfollowing)[”’\"]?\s*$")
+
+
+class _LeadinEnd:
+    """Whether a unit ends like a lead-in; looks at the tail only (a `$` search scans the whole text)."""
+
+    @staticmethod
+    def search(chunk: str) -> re.Match[str] | None:
+        return _LEADIN_TAIL.search(chunk[-16:])
+
+
+LEADIN_END = _LeadinEnd()
+
+
+@dataclass(slots=True)
+class Unit:
+    """A sentence or list item: `text[start:end]`. `leadin` is the unit whose modal, actor and
+    deadline an item inherits; `body_start` skips the enumerator and any heading."""
+
+    start: int
+    end: int
+    para: int
+    label: str | None = None
+    level: str | None = None
+    body_start: int = 0
+    leadin: Unit | None = None
+    items: list[Unit] = field(default_factory=list)
+    first_in_item: bool = True
+    quoted: bool = False
+    section: int = 0
+
+    def text(self, doc: str) -> str:
+        return doc[self.start : self.end]
+
+    @property
+    def is_leadin(self) -> bool:
+        return bool(self.items)
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of non-blank lines (the corpus keeps one paragraph per line)."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _is_abbrev(chunk: str) -> bool:
+    m = _WORD_BEFORE.search(chunk[-40:])
+    if not m:
+        return False
+    word = m.group(1).lower()
+    if word in _ABBREV or word.rstrip(".") in _ABBREV:
+        return True
+    # initials ("R." in "JOSEPH R. BIDEN") and dotted acronyms ("U.S.C.")
+    return len(word) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
+
+
+def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans within [start, end), honouring abbreviations, then split at inline items."""
+    out: list[tuple[int, int]] = []
+    s = start
+    for m in _SENT_END.finditer(text, start, end):
+        cut = m.start() + 1
+        while cut < end and text[cut] in "”’\"')]":
+            cut += 1
+        chunk = text[s:cut]
+        if _is_abbrev(chunk):
+            continue
+        out.append((s, cut))
+        s = m.end()
+    if s < end:
+        out.append((s, end))
+    split: list[tuple[int, int]] = []
+    for a, b in out:
+        cuts = [m.end() for m in _INLINE_ITEM.finditer(text, a, b)]
+        prev = a
+        for c in cuts:
+            item_start = text.rfind("(", prev, c)
+            split.append((prev, item_start if item_start > prev else c))
+            prev = item_start if item_start > prev else c
+        split.append((prev, b))
+    return [(a, b) for a, b in split if text[a:b].strip()]
+
+
+def _roman_value(label: str) -> int:
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+    total = 0
+    for a, b in zip(label, [*label[1:], ""], strict=False):
+        v = values.get(a, 0)
+        total += -v if b and values.get(b, 0) > v else v
+    return total
+
+
+def _level(label: str, stack: list[tuple[str, str]], after_leadin: bool = False) -> str:
+    if label.isdigit():
+        return "digit"
+    if label.isupper():
+        if _ROMAN.match(label.lower()) and any(lv == "upper" for lv, _ in stack) and label not in ("I",):
+            return "upper_roman" if any(lv == "upper_roman" for lv, _ in stack) else "upper"
+        if label == "I" and any(lv == "upper" for lv, _ in stack):
+            prev = next(lb for lv, lb in reversed(stack) if lv == "upper")
+            return "upper" if prev == "H" else "upper_roman"
+        return "upper"
+    if _ROMAN.match(label):
+        last_alpha = next((lb for lv, lb in reversed(stack) if lv == "alpha"), None)
+        last_roman = next((lb for lv, lb in reversed(stack) if lv == "roman"), None)
+        alpha_next = last_alpha is not None and len(label) == 1 and ord(label) == ord(last_alpha[-1]) + 1
+        roman_next = last_roman is not None and _roman_value(label) == _roman_value(last_roman) + 1
+        if label == "i" and after_leadin:  # "(h) ... the following:" then "(i)": a new roman level
+            return "roman"
+        if roman_next and alpha_next:  # "(i)" after "(h)" and "(viii)"... prefer the deeper level
+            return "roman" if stack and stack[-1][0] == "roman" else "alpha"
+        if roman_next:
+            return "roman"
+        if alpha_next:
+            return "alpha"
+        return "roman" if label == "i" or len(label) > 1 else "alpha"
+    return "alpha"
+
+
+def _has_hot(hot: list[int], start: int, end: int) -> bool:
+    i = bisect_left(hot, start)
+    return i < len(hot) and hot[i] < end
+
+
+def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
+    """Units in document order. Item paragraphs get `label`/`level` and a `leadin` when the parent
+    paragraph ends in ":" or "—"; the first sentence of an item paragraph has `first_in_item`.
+
+    `hot` (sorted offsets of time phrases) lets a caller skip sentence splitting in paragraphs with no
+    time phrase: such a paragraph stays one unit, which is all the lead-in tree needs from it."""
+    units: list[Unit] = []
+    stack: list[tuple[str, str]] = []  # (level, label) of the open enumerators
+    leads: dict[int, Unit | None] = {}  # stack depth → the lead-in unit at that depth
+    section = 0
+    for p, (ps, pe) in enumerate(paragraphs(text)):
+        head = text[ps:pe]
+        quoted = head.startswith(("“", '"'))
+        m = ENUM.match(head)
+        body = ps
+        if _SECTION_HEAD.match(head):
+            section += 1
+            stack, leads = [], {}
+            # "Sec. 3. Title. (a) Text": the item label may follow the heading inline
+            inline = re.search(r"(?<=\.)\s+\((?P<label>[a-z]{1,3}|\d{1,3})\)\s+", head[:200])
+            if inline:
+                m = None
+                lvl = _level(inline.group("label"), stack)
+                stack.append((lvl, inline.group("label")))
+                body = ps + inline.end()
+                label = inline.group("label")
+            else:
+                label, lvl = None, None
+        elif m:
+            label = m.group("label")
+            lvl = _level(
+                label, stack, bool(units) and bool(LEADIN_END.search(text[units[-1].start : units[-1].end]))
+            )
+            depth = next((i for i, (lv, _) in enumerate(stack) if lv == lvl), None)
+            if depth is None:
+                stack.append((lvl, label))
+            else:
+                stack = stack[: depth + 1]
+                stack[depth] = (lvl, label)
+                leads = {k: v for k, v in leads.items() if k < depth}
+            body = ps + m.end()
+        else:
+            label, lvl = None, None
+            stack, leads = [], {}
+        is_item = label is not None
+        depth = len(stack)
+        parent = leads.get(depth - 2) if is_item else None
+        if not is_item:
+            leads = {}
+        sents = sentences(text, ps, pe) if hot is None or _has_hot(hot, ps, pe) else [(ps, pe)]
+        para_units = []
+        for i, (a, b) in enumerate(sents):
+            u = Unit(a, b, p, label, lvl, body if i == 0 else a, None, [], i == 0, quoted, section)
+            if i == 0:
+                u.leadin = parent
+                if parent is not None:
+                    parent.items.append(u)
+            para_units.append(u)
+        units.extend(para_units)
+        last = para_units[-1] if para_units else None
+        key = depth - 1 if is_item else -1
+        if last is not None and LEADIN_END.search(text[last.start : last.end]):
+            leads[key] = last
+        else:
+            leads.pop(key, None)
+    # inline items inside one paragraph: units after a unit ending in ":" until the paragraph ends
+    for i, u in enumerate(units):
+        if u.first_in_item or u.leadin is not None:
+            continue
+        prev = units[i - 1]
+        if prev.para == u.para and ENUM.match(text[u.start : u.end]):
+            owner = prev if LEADIN_END.search(text[prev.start : prev.end]) else prev.leadin
+            if owner is not None and owner is not u:
+                u.leadin = owner
+                owner.items.append(u)
+                u.first_in_item = True
+    return units
