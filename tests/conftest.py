@@ -55,8 +55,10 @@ def pg_url() -> Iterator[str]:
     admin.execute(f'CREATE DATABASE "{name}"')
     host = dict(p.split("=", 1) for p in PG_DSN.split())
     try:
-        yield f"postgresql+psycopg://{host.get('user', 'postgres')}@{host.get('host', '127.0.0.1')}:" \
-              f"{host.get('port', '5432')}/{name}"
+        yield (
+            f"postgresql+psycopg://{host.get('user', 'postgres')}@{host.get('host', '127.0.0.1')}:"
+            f"{host.get('port', '5432')}/{name}"
+        )
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
@@ -84,21 +86,35 @@ class CLI:
     home: Path
     env: dict[str, str]
 
-    def __call__(self, *args: str, input: str | None = None, extra_env: dict[str, str] | None = None) -> Result:
+    def __call__(
+        self, *args: str, input: str | None = None, extra_env: dict[str, str] | None = None
+    ) -> Result:
         env = {**self.env, **(extra_env or {})}
         proc = subprocess.run(
-            [sys.executable, "-m", "tracker", *args], capture_output=True, text=True, env=env,
-            input=input, timeout=120, cwd=self.home,
+            [sys.executable, "-m", "tracker", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            input=input,
+            timeout=120,
+            cwd=self.home,
         )
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
 def _clean_env(home: Path, db: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    env.update({
-        "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local/share"),
-        "TRACKER_DATABASE_URL": db, "COLUMNS": "120", "NO_COLOR": "1", "USER": "tester",
-    })
+    env.update(
+        {
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_DATA_HOME": str(home / ".local/share"),
+            "TRACKER_DATABASE_URL": db,
+            "COLUMNS": "120",
+            "NO_COLOR": "1",
+            "USER": "tester",
+        }
+    )
     return env
 
 

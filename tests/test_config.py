@@ -60,10 +60,10 @@ def test_config_file_from_environment_variable(tmp_path: Path, monkeypatch: pyte
 @pytest.mark.parametrize(
     ("toml", "needle"),
     [
-        ("[smtp]\nport = \"twenty-five\"\n", "smtp.port: 'twenty-five'"),
+        ('[smtp]\nport = "twenty-five"\n', "smtp.port: 'twenty-five'"),
         ("[smtp]\nport = 70000\n", "smtp.port: 70000"),
-        ("[dates]\ndefault_roll = \"sideways\"\n", "dates.default_roll: 'sideways'"),
-        ("[scheduler]\nreminder_time = \"25:00\"\n", "scheduler.reminder_time: '25:00'"),
+        ('[dates]\ndefault_roll = "sideways"\n', "dates.default_roll: 'sideways'"),
+        ('[scheduler]\nreminder_time = "25:00"\n', "scheduler.reminder_time: '25:00'"),
         ("[reminders]\nlead_days = [7, -1]\n", "reminders.lead_days"),
         ("[smtp\nhost=1", "invalid TOML"),
     ],

@@ -18,9 +18,19 @@ NOW = dt.datetime(2026, 6, 29, 13, 50, tzinfo=dt.UTC)
 
 
 def _ob(oid: str, due: dt.date | None, **kw: object) -> dict[str, object]:
-    base = {"id": oid, "instrument": "EO 1", "kind": "executive_order", "actor": "Secretary of State",
-            "action": "report", "deadline_text": "within 30 days", "anchor_kind": "issued",
-            "due_date": due, "computed_due": due, "created_at": NOW, "updated_at": NOW}
+    base = {
+        "id": oid,
+        "instrument": "EO 1",
+        "kind": "executive_order",
+        "actor": "Secretary of State",
+        "action": "report",
+        "deadline_text": "within 30 days",
+        "anchor_kind": "issued",
+        "due_date": due,
+        "computed_due": due,
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
     return {**base, **kw}
 
 
@@ -54,8 +64,9 @@ def test_timestamps_come_back_aware_utc(engine) -> None:  # type: ignore[no-unty
     with Session(engine) as s:
         repo = Repository(s)
         local = dt.datetime(2026, 6, 29, 15, 50, tzinfo=dt.timezone(dt.timedelta(hours=2)))
-        row, created = repo.add_document({"sha256": "0" * 64, "source": "x.txt", "kind": "article",
-                                          "fetched_at": local})
+        row, created = repo.add_document(
+            {"sha256": "0" * 64, "source": "x.txt", "kind": "article", "fetched_at": local}
+        )
         assert created
         doc_id = row.id
         s.commit()
@@ -78,7 +89,9 @@ def test_query_filters_and_order(engine) -> None:  # type: ignore[no-untyped-def
             ("aaaa3", None, "Attorney General", "open", ["trade", "50%_off"]),
             ("aaaa4", dt.date(2026, 1, 1), "Secretary of Commerce", "done", []),
         ]:
-            insert_ignore(s, ObligationRow, _ob(oid, due, actor=actor, status=status, tags=json.dumps(tags)), ["id"])
+            insert_ignore(
+                s, ObligationRow, _ob(oid, due, actor=actor, status=status, tags=json.dumps(tags)), ["id"]
+            )
         s.commit()
         repo = Repository(s)
         ids = [r.id for r in repo.query(Filters(status=("open",)))]
