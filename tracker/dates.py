@@ -1,6 +1,8 @@
 """Due-date engine: turns a DeadlineExpr and its Anchor into a DueDate with an explanation.
 
 Layer 2: pure. Standard library, python-dateutil and holidays only; no clock, files, DB or network.
+Business days, holidays and rolls live in `tracker.calendars`, recurrences in `tracker.recurrence`;
+both are re-exported here, so `from tracker.dates import roll, occurrences, ...` keeps working.
 
 Calendar rules (each has a named test in tests/test_dates.py):
 
@@ -36,17 +38,21 @@ Calendar rules (each has a named test in tests/test_dates.py):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
-from functools import lru_cache
-from itertools import islice
-from types import MappingProxyType
+from collections.abc import Mapping
 from typing import Any
 
-import holidays
 from dateutil.relativedelta import relativedelta
-from dateutil.rrule import rrule as rrule_type
-from dateutil.rrule import rrulestr
 
+from tracker.calendars import WEEKDAYS as _WEEKDAYS
+from tracker.calendars import (
+    _holiday_names,  # noqa: F401  (re-exported: tests inspect its cache)
+    add_business_days,
+    business_days,
+    holiday,
+    is_business_day,
+    roll,
+    why_not_business,
+)
 from tracker.errors import ConfigError
 from tracker.model import (
     Anchor,
@@ -61,6 +67,7 @@ from tracker.model import (
     Step,
     Unit,
 )
+from tracker.recurrence import occurrences, recurrence_steps
 
 __all__ = [
     "add_business_days",
@@ -74,7 +81,6 @@ __all__ = [
 ]
 
 _ONE_DAY = dt.timedelta(days=1)
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
     "January",
     "February",
@@ -97,95 +103,7 @@ _UNIT_WORDS = {
     Unit.BUSINESS_DAYS: "business days",
     Unit.HOURS: "hours",
 }
-_FREQ_WORDS = {"YEARLY": "year", "MONTHLY": "month", "WEEKLY": "week", "DAILY": "day", "HOURLY": "hour"}
 _FISCAL_QUARTER_END = {1: (-1, 12, 31), 2: (0, 3, 31), 3: (0, 6, 30), 4: (0, 9, 30)}
-
-
-# --- holidays and business days ---------------------------------------------------------------
-
-
-@lru_cache(maxsize=512)
-def _holiday_names(country: str, subdiv: str | None, year: int) -> Mapping[dt.date, str]:
-    """Holidays (observed dates included) falling in `year`, with their names; cached per year."""
-    try:
-        # Neighbouring years too: a holiday of one year may be observed in another (Dec 31).
-        calendar = holidays.country_holidays(country, subdiv=subdiv, years=range(year - 1, year + 2))
-    except NotImplementedError as exc:
-        raise ConfigError(f"unknown holiday calendar {country!r} (subdivision {subdiv!r}): {exc}") from exc
-    names = {day: "; ".join(calendar.get_list(day)) for day in calendar if day.year == year}
-    return MappingProxyType(names)
-
-
-def _holiday(d: dt.date, policy: DatePolicy) -> str | None:
-    return _holiday_names(policy.holiday_country, policy.holiday_subdiv, d.year).get(d)
-
-
-def is_business_day(d: dt.date, policy: DatePolicy = DatePolicy()) -> bool:
-    """Monday to Friday and not a holiday (nor a holiday's observed date) of the policy's calendar."""
-    return d.weekday() < 5 and _holiday(d, policy) is None
-
-
-def _business_days(start: dt.date, n: int, policy: DatePolicy) -> tuple[dt.date, list[dt.date]]:
-    """The date `n` business days after `start` (before, if negative), and the weekday holidays skipped."""
-    step = _ONE_DAY if n >= 0 else -_ONE_DAY
-    d, left, skipped = start, abs(n), []
-    while left:
-        d += step
-        if is_business_day(d, policy):
-            left -= 1
-        elif d.weekday() < 5:
-            skipped.append(d)
-    return d, skipped
-
-
-def add_business_days(start: dt.date, n: int, policy: DatePolicy = DatePolicy()) -> dt.date:
-    """Count `n` business days from `start`, starting the day after (or before, when `n` < 0).
-
-    `start` itself never counts; with `n == 0` the result is `start`, business day or not.
-    """
-    return _business_days(start, n, policy)[0]
-
-
-def _why_not_business(d: dt.date, policy: DatePolicy) -> str:
-    holiday = _holiday(d, policy)
-    if d.weekday() >= 5 and holiday:
-        return f"a {_WEEKDAYS[d.weekday()]} and a holiday ({holiday})"
-    return f"a {_WEEKDAYS[d.weekday()]}" if d.weekday() >= 5 else f"a holiday ({holiday})"
-
-
-def _next_business_day(d: dt.date, policy: DatePolicy, step: dt.timedelta) -> dt.date:
-    while not is_business_day(d, policy):
-        d += step
-    return d
-
-
-def roll(d: dt.date, policy: DatePolicy = DatePolicy()) -> tuple[dt.date, Step | None]:
-    """Move a date off a weekend or holiday according to `policy.roll`.
-
-    none: never moves. following: the next business day. preceding: the previous business day.
-    modified_following: the next business day unless it is in another month, then the previous one.
-    Returns the date and a "roll" step, or (d, None) when nothing moved.
-    """
-    if policy.roll == RollPolicy.NONE or is_business_day(d, policy):
-        return d, None
-    why = f"{d.isoformat()} is {_why_not_business(d, policy)}"
-    following = _next_business_day(d, policy, _ONE_DAY)
-    if policy.roll == RollPolicy.FOLLOWING:
-        to, text = following, f"{why}; rolled to the following business day {following.isoformat()}"
-    elif policy.roll == RollPolicy.PRECEDING:
-        to = _next_business_day(d, policy, -_ONE_DAY)
-        text = f"{why}; rolled to the preceding business day {to.isoformat()}"
-    elif following.month == d.month:
-        to = following
-        text = f"{why}; rolled to the following business day {to.isoformat()} (modified following)"
-    else:
-        to = _next_business_day(d, policy, -_ONE_DAY)
-        text = (
-            f"{why}; the following business day {following.isoformat()} is in the next month, so rolled "
-            f"to the preceding business day {to.isoformat()} (modified following)"
-        )
-    data = {"from": d.isoformat(), "to": to.isoformat(), "policy": str(policy.roll), "reason": why}
-    return to, Step("roll", text + ".", data)
 
 
 # --- period arithmetic ------------------------------------------------------------------------
@@ -204,7 +122,7 @@ def _shift(start: dt.date, period: Period, policy: DatePolicy) -> tuple[dt.date,
     skipped: list[dt.date] = []
     try:
         if unit == Unit.BUSINESS_DAYS:
-            end, skipped = _business_days(start, n, policy)
+            end, skipped = business_days(start, n, policy)
         elif unit in (Unit.MONTHS, Unit.YEARS):
             end = start + (relativedelta(months=n) if unit == Unit.MONTHS else relativedelta(years=n))
         elif unit == Unit.HOURS:
@@ -227,7 +145,7 @@ def _shift(start: dt.date, period: Period, policy: DatePolicy) -> tuple[dt.date,
     if unit == Unit.BUSINESS_DAYS:
         text += f" (skipping Saturdays, Sundays and {policy.holiday_country} holidays)"
         if skipped:
-            names = ", ".join(f"{d.isoformat()} {_holiday(d, policy)}" for d in skipped)
+            names = ", ".join(f"{d.isoformat()} {holiday(d, policy)}" for d in skipped)
             text += f"; holidays skipped: {names}"
             data["holidays_skipped"] = [d.isoformat() for d in skipped]
     if unit in (Unit.MONTHS, Unit.YEARS) and end.day != start.day:
@@ -331,7 +249,7 @@ def _absolute(ref: DateRef, policy: DatePolicy) -> tuple[dt.date, Step]:
 def _unrolled_note(d: dt.date, policy: DatePolicy, reason: str) -> list[Step]:
     if is_business_day(d, policy):
         return []
-    why = f"{d.isoformat()} is {_why_not_business(d, policy)}"
+    why = f"{d.isoformat()} is {why_not_business(d, policy)}"
     text = f"{why}; not rolled ({reason})."
     return [Step("note", text, {"date": d.isoformat(), "policy": str(policy.roll), "reason": why})]
 
@@ -383,7 +301,7 @@ def resolve(expr: DeadlineExpr, anchor: Anchor, policy: DatePolicy = DatePolicy(
         steps.append(_anchor_step(anchor, start))
     else:
         steps.append(_undated_step(expr, anchor))
-        steps.extend(_recurrence_steps(expr.recurrence, None))
+        steps.extend(recurrence_steps(expr.recurrence, None))
         return DueDate(None, tuple(steps))
 
     due = start
@@ -403,96 +321,8 @@ def resolve(expr: DeadlineExpr, anchor: Anchor, policy: DatePolicy = DatePolicy(
             steps.append(rolled)
         elif policy.roll == RollPolicy.NONE:
             steps.extend(_unrolled_note(due, policy, "the roll policy is none"))
-    steps.extend(_recurrence_steps(expr.recurrence, due))
+    steps.extend(recurrence_steps(expr.recurrence, due))
     return DueDate(due, tuple(steps))
-
-
-# --- recurrence -------------------------------------------------------------------------------
-
-
-def _rrule_parts(rrule: str) -> dict[str, str]:
-    body = rrule.strip().removeprefix("RRULE:")
-    parts = {}
-    for part in filter(None, body.split(";")):
-        key, sep, value = part.partition("=")
-        if not sep:
-            raise ValueError(f"bad recurrence rule {rrule!r}")
-        parts[key.strip().upper()] = value.strip()
-    return parts
-
-
-def _rrule_body(rrule: str) -> str:
-    """The rule with UNTIL made floating (our dates have no time zone, and dateutil insists)."""
-    parts = _rrule_parts(rrule)
-    if "UNTIL" in parts:
-        parts["UNTIL"] = parts["UNTIL"].removesuffix("Z")
-    return ";".join(f"{k}={v}" for k, v in parts.items())
-
-
-def _recurrence_steps(rrule: str | None, first: dt.date | None) -> list[Step]:
-    if not rrule:
-        return []
-    _rule(first or dt.date(2000, 1, 1), rrule)  # fails early on a malformed rule
-    parts = _rrule_parts(rrule)
-    interval = int(parts.get("INTERVAL", "1"))
-    unit = _FREQ_WORDS.get(parts.get("FREQ", ""), parts.get("FREQ", "?").lower())
-    every = f"every {unit}" if interval == 1 else f"every {interval} {unit}s"
-    text = f"Then {every} after {first.isoformat()}" if first else f"Recurs {every}; no first date is known"
-    if "COUNT" in parts:
-        text += f", {parts['COUNT']} occurrences in all counting the first"
-    if "UNTIL" in parts:
-        until = dt.datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date()
-        text += f", until {until.isoformat()}"
-    return [Step("recurrence", f"{text} (RRULE {rrule}).", {"rrule": rrule})]
-
-
-def _rule(first: dt.date, rrule: str) -> rrule_type:
-    try:
-        return rrulestr(_rrule_body(rrule), dtstart=dt.datetime.combine(first, dt.time()))
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"bad recurrence rule {rrule!r}: {exc}") from exc
-
-
-def occurrences(first: dt.date, rrule: str, count: int, after: dt.date | None = None) -> list[dt.date]:
-    """The next `count` due dates of a recurrence whose first due date is `first`.
-
-    `first` is itself the first occurrence, so COUNT=6 means the first date and five more; UNTIL is
-    inclusive. With `after`, only dates strictly later than `after` are returned.
-    """
-    if count < 0:
-        raise ValueError(f"count must not be negative, not {count}")
-    rule = _rule(first, rrule)
-    parts = _rrule_parts(rrule)
-    if parts.get("FREQ") in ("MONTHLY", "YEARLY") and set(parts) <= {
-        "FREQ",
-        "INTERVAL",
-        "COUNT",
-        "UNTIL",
-        "WKST",
-    }:
-        return list(islice(_clamped(first, parts, after), count))
-    found = rule.xafter(dt.datetime.combine(after, dt.time()), inc=False) if after else iter(rule)
-    return [moment.date() for moment in islice(found, count)]
-
-
-def _clamped(first: dt.date, parts: Mapping[str, str], after: dt.date | None) -> Iterator[dt.date]:
-    """Monthly/yearly occurrences counted from `first` like periods, clamped to short months."""
-    months = int(parts.get("INTERVAL", "1")) * (12 if parts["FREQ"] == "YEARLY" else 1)
-    until = dt.datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date() if "UNTIL" in parts else dt.date.max
-    total = int(parts["COUNT"]) if "COUNT" in parts else None
-    k = 0
-    if after is not None and after > first:  # skip ahead; the step back absorbs clamping
-        k = max(0, ((after.year - first.year) * 12 + after.month - first.month) // months - 1)
-    while total is None or k < total:
-        try:
-            d = first + relativedelta(months=k * months)
-        except ValueError:  # beyond year 9999
-            return
-        if d > until:
-            return
-        if after is None or d > after:
-            yield d
-        k += 1
 
 
 # --- corrections, explanations, policies ------------------------------------------------------

@@ -1,4 +1,7 @@
-"""Core commands: extract, ingest, list, show, feed, due, db upgrade. Each is parse → service → render."""
+"""Core commands: extract, ingest, list, stats, show, feed, due, db upgrade.
+
+Each is parse → service → render.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from tracker.cli.app import (
     parse_date,
     state,
 )
-from tracker.errors import BadInput, TrackerError
+from tracker.errors import BadInput, TrackerError, UsageError
 
 EXIT_BAD_INPUT = BadInput.exit_code
 
@@ -87,6 +90,7 @@ def ingest(
         "obligations_new": report.obligations_new,
         "obligations_updated": report.obligations_updated,
         "mentions_new": report.mentions_new,
+        "changes_new": report.changes_new,
         "errors": [str(e) for e in report.errors],
     }
     if as_json:
@@ -96,6 +100,7 @@ def ingest(
             f"{report.files} file(s): {report.documents_new} new, {report.documents_unchanged} unchanged, "
             f"{len(report.errors)} failed; {report.obligations_new} new obligation(s), "
             f"{report.obligations_updated} updated, {report.mentions_new} new mention(s)"
+            + (f"; {report.changes_new} amendment(s) or revocation(s) read" if report.changes_new else "")
         )
     if report.errors:
         raise typer.Exit(_report_errors(report.errors))
@@ -109,13 +114,19 @@ def list_(
     instrument: Instrument = None,
     tag: Tag = None,
     status: StatusOpt = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only those whose due date has passed.")] = False,
+    next_: Annotated[
+        str | None, typer.Option("--next", help="Only those due from today on, within e.g. 30d, 6w or 3m.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
 ) -> None:
     """Open deadlines, soonest first (overdue ones marked), then those awaiting an event."""
     tracker = state.tracker()
     items = tracker.list(
-        make_filters(due_before, due_after, actor, instrument, tag, status, default_status=("open",))
+        make_filters(due_before, due_after, actor, instrument, tag, status, default_status=("open",)),
+        overdue=overdue,
+        within_days=_days(next_),
     )
     if as_json:
         render.json_lines([render.list_record(t) for t in items])
@@ -125,18 +136,44 @@ def list_(
         render.table(items, tracker.today())
 
 
+def _days(span: str | None) -> int | None:
+    """ "30d", "6w", "3m" (30 days each), "1y", or a bare number of days."""
+    if span is None:
+        return None
+    text = span.strip().lower()
+    unit = text[-1:] if text[-1:] in ("d", "w", "m", "y") else "d"
+    number = text[:-1] if text[-1:].isalpha() else text
+    if not number.isdigit():
+        raise UsageError("expected a span like 30d, 6w, 3m or 1y", where="--next")
+    return int(number) * {"d": 1, "w": 7, "m": 30, "y": 365}[unit]
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False) -> None:
+    """Counts of duties by status, and of open ones by month due, actor and instrument."""
+    import dataclasses
+
+    result = state.tracker().stats()
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False))
+    else:
+        render.stats_text(result)
+
+
 @app.command()
 def show(
     obligation_id: Annotated[str, typer.Argument(metavar="ID", help="Obligation id (or a unique prefix).")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
 ) -> None:
-    """One obligation: its date and why, every source quote, and its history."""
+    """One obligation: its date and why, every source's quote and claim, and its history."""
     tracker = state.tracker()
     d = tracker.show(obligation_id)
+    extra = {"completed_on": d.completed_on, "anchor_ref": d.anchor_ref, "dependents": list(d.dependents)}
     if as_json:
-        typer.echo(json.dumps(render.show_record(d.obligation, d.history), ensure_ascii=False))
+        record = render.show_record(d.obligation, d.history, d.documents, **extra)
+        typer.echo(json.dumps(record, ensure_ascii=False))
     else:
-        render.detail(d.obligation, d.history, tracker.today())
+        render.detail(d.obligation, d.history, tracker.today(), **extra)
 
 
 @app.command()
@@ -147,11 +184,25 @@ def feed(
     instrument: Instrument = None,
     tag: Tag = None,
     status: StatusOpt = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file (with --all: this directory).")
+    ] = None,
     todo: Annotated[bool, typer.Option("--todo", help="VTODO items instead of all-day events.")] = False,
+    every: Annotated[
+        bool,
+        typer.Option("--all", help="Write all.ics and every private feed to --out DIR or feeds.export_dir."),
+    ] = False,
 ) -> None:
     """Write an iCalendar file of every dated duty (past ones included; revoked ones as cancelled)."""
+    from tracker.service import feeds
+
     tracker = state.tracker()
+    if every:
+        if any(x is not None for x in (due_before, due_after, actor, instrument, tag, status)) or todo:
+            raise UsageError("exports the feeds as they were created; it takes no filters", where="--all")
+        for path in feeds.export_feeds(tracker, out):
+            typer.echo(f"wrote {path}", err=True)
+        return
     data = tracker.feed(
         make_filters(due_before, due_after, actor, instrument, tag, status, default_status=None), todo=todo
     )
@@ -159,12 +210,9 @@ def feed(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    except OSError as exc:
-        raise BadInput(f"cannot write: {exc.strerror or exc}", where=str(out)) from None
+    if out.is_dir():
+        raise UsageError("is a directory: give a file name, or --all to export every feed", where=str(out))
+    feeds.write_atomic(out, data)
     typer.echo(f"wrote {out}", err=True)
 
 

@@ -1,7 +1,8 @@
 """Turning service results into text: Rich tables for people, JSON lines and CSV for programs.
 
 `--json` shapes are the documented contract (DESIGN.md section 5); machine output goes to stdout
-alone, progress and colour to stderr.
+alone, progress and colour to stderr. Text for people fits the terminal's width (80 columns too):
+long fields wrap inside their column, ids and dates never do.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ import csv
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tracker.model import Tracked
+from tracker.model import Status, Tracked
 from tracker.serialize import anchor_dict, iso
 
 LIST_FIELDS = (
@@ -49,7 +50,9 @@ def list_record(t: Tracked) -> dict[str, Any]:
     }
 
 
-def show_record(t: Tracked, history: Sequence[Any]) -> dict[str, Any]:
+def show_record(
+    t: Tracked, history: Sequence[Any], documents: Mapping[int, str] | None = None, **extra: Any
+) -> dict[str, Any]:
     out = list_record(t)
     out["explanation"] = [s.as_dict() for s in t.explanation]
     out["computed_due_date"] = iso(t.computed_due)
@@ -72,11 +75,13 @@ def show_record(t: Tracked, history: Sequence[Any]) -> dict[str, Any]:
         }
         for m in t.mentions
     ]
-    out["history"] = [history_record(h) for h in history]
+    out["history"] = [history_record(h, documents) for h in history]
+    for key, value in extra.items():
+        out[key] = iso(value) if isinstance(value, dt.date) else value
     return out
 
 
-def history_record(h: Any) -> dict[str, Any]:
+def history_record(h: Any, documents: Mapping[int, str] | None = None) -> dict[str, Any]:
     return {
         "at": h.at.isoformat() if h.at else None,
         "who": h.who,
@@ -85,6 +90,7 @@ def history_record(h: Any) -> dict[str, Any]:
         "old": h.old,
         "new": h.new,
         "reason": h.reason,
+        "document": (documents or {}).get(h.document_id) if h.document_id is not None else None,
     }
 
 
@@ -109,77 +115,167 @@ def days_left(due: dt.date | None, today: dt.date) -> str:
         return "—"
     n = (due - today).days
     if n < 0:
-        return f"{-n}d overdue"
+        return f"{-n}d late"
     return "today" if n == 0 else f"{n}d"
 
 
-def table(items: Sequence[Tracked], today: dt.date) -> None:
+def _console(stderr: bool = False) -> Any:
     from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _overdue(t: Tracked, today: dt.date) -> bool:
+    return t.status == Status.OPEN and t.due_date is not None and t.due_date < today
+
+
+def table(items: Sequence[Tracked], today: dt.date) -> None:
+    """Soonest first as the service gives them; overdue rows in bold red, dates set by hand with *."""
     from rich.table import Table
 
-    console = Console(soft_wrap=False)
+    console = _console()
     if not items:
         console.print("No deadlines match.")
         return
-    t = Table(show_lines=False, expand=False, pad_edge=False)
+    t = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False, header_style="bold")
     t.add_column("ID", no_wrap=True)
     t.add_column("Due", no_wrap=True)
     t.add_column("Left", no_wrap=True, justify="right")
+    t.add_column("Status", no_wrap=True)
     t.add_column("Instrument", overflow="fold", max_width=12)
-    t.add_column("Actor", overflow="fold", max_width=22)
-    t.add_column("Duty", overflow="fold")
+    t.add_column("Actor: duty", overflow="fold", ratio=1, min_width=20)
     for item in items:
-        style = (
-            "bold red" if item.due_date and item.due_date < today and item.status.value == "open" else None
-        )
         due = iso(item.due_date) or "awaiting"
-        if item.override_due:
-            due += "*"
         t.add_row(
             item.id,
-            due,
-            days_left(item.due_date, today),
+            due + ("*" if item.override_due else ""),
+            days_left(item.due_date, today) if item.status == Status.OPEN else "",
+            item.status.value,
             item.instrument or "",
-            item.actor,
-            item.action if item.status.value == "open" else f"[{item.status.value}] {item.action}",
-            style=style,
+            f"{item.actor}: {item.action}",
+            style="bold red" if _overdue(item, today) else None,
         )
     console.print(t)
+    late = sum(_overdue(i, today) for i in items)
+    summary = f"{len(items)} deadline(s)" + (f", {late} overdue" if late else "")
+    manual = " · * date set by hand" if any(i.override_due for i in items) else ""
+    console.print(summary + manual, style="dim")
 
 
-def detail(t: Tracked, history: Sequence[Any], today: dt.date) -> None:
-    from rich.console import Console
+def _row(c: Any, prefix: str, markup: str) -> None:
+    """`prefix` then text wrapped to the terminal, continuation lines aligned under the text."""
+    from rich.text import Text
+
+    text = Text.from_markup(markup)
+    for i, line in enumerate(text.wrap(c, max(20, c.width - len(prefix)), overflow="fold")):
+        line.rstrip()
+        c.print(Text(prefix if i == 0 else " " * len(prefix)) + line, soft_wrap=True)
+
+
+def detail(
+    t: Tracked,
+    history: Sequence[Any],
+    today: dt.date,
+    *,
+    completed_on: dt.date | None = None,
+    anchor_ref: str | None = None,
+    dependents: Sequence[str] = (),
+) -> None:
     from rich.markup import escape
 
-    c = Console(soft_wrap=True)
-    c.print(f"[bold]{escape(t.id)}[/bold]  {escape(t.actor)}: {escape(t.action)}")
-    c.print(
-        f"Instrument: {escape(t.instrument or 'unknown')}   Status: {t.status.value}   "
-        f"Confidence: {t.confidence:.2f}"
+    c = _console()
+    _row(c, "", f"[bold]{escape(t.id)}[/bold]  {escape(t.actor)}: {escape(t.action)}")
+    status = t.status.value + (f" on {iso(completed_on)}" if completed_on else "")
+    _row(
+        c,
+        "",
+        f"Instrument: {escape(t.instrument or 'unknown')}   Status: {status}   "
+        f"Confidence: {t.confidence:.2f}",
     )
-    due = iso(t.due_date) or "not yet known (awaiting the event it counts from)"
-    c.print(f"Due: [bold]{due}[/bold] ({days_left(t.due_date, today)})   Deadline: {escape(t.deadline_text)}")
+    if t.due_date is None:
+        due = "not yet known (awaiting the event it counts from)"
+    else:
+        due = f"[bold]{iso(t.due_date)}[/bold] ({days_left(t.due_date, today)})"
+        if t.override_due:
+            due += f", set by hand; computed {iso(t.computed_due) or 'undated'}"
+    _row(c, "Due: ", due)
+    _row(c, "Deadline: ", escape(t.deadline_text))
+    if anchor_ref:
+        _row(c, "", f"Counts from the completion of {escape(anchor_ref)}")
+    if dependents:
+        _row(c, "", f"Deadlines counting from its completion: {', '.join(dependents)}")
     if t.recurrence:
-        c.print(f"Repeats: {escape(t.recurrence)}")
+        _row(c, "Repeats: ", escape(t.recurrence))
+    if t.tags:
+        _row(c, "Tags: ", escape(", ".join(t.tags)))
     c.print("\n[bold]Why this date[/bold]")
     for i, s in enumerate(t.explanation, 1):
-        c.print(f"  {i}. {escape(s.text)}")
-    if t.override_due:
-        reason = escape(t.override_reason or "")
-        c.print(f"  {len(t.explanation) + 1}. Set by hand to {iso(t.override_due)}: {reason}")
-    c.print("\n[bold]Sources[/bold]")
+        _row(c, f"  {i}. ", escape(s.text))
+    c.print("\n[bold]Sources[/bold] (what each one says; the primary text wins)")
     for m in t.mentions:
-        where = m.url or m.document
-        claim = f" — says due {iso(m.due_date)}" if m.due_date != t.due_date else ""
-        c.print(
-            f"  [{m.role}] {escape(m.title or m.document)} ({escape(where)}), chars {m.start}-{m.end}{claim}"
-        )
-        c.print(f"    “{escape(m.quote)}”")
+        claim = iso(m.due_date) or "no date"
+        if m.due_date != t.due_date:
+            claim += " (differs from the due date: " + (
+                "see why above)" if m.role == "primary" else "the primary text wins)"
+            )
+        _row(c, "  ", escape(f"[{m.role}] {m.title or m.document}"))
+        _row(c, "    ", f"{escape(m.url or m.document)}, chars {m.start}-{m.end}")
+        _row(c, "    ", f"says: {escape(m.deadline_text or '?')} → {claim}")
+        _row(c, "    ", f"“{escape(m.quote)}”")
     if history:
         c.print("\n[bold]History[/bold]")
-        for h in history:
-            change = f"{h.field_name}: {h.old or '—'} → {h.new or '—'}" if h.field_name else ""
-            c.print(
-                f"  {h.at:%Y-%m-%d %H:%M} {escape(h.who)} {h.action} {escape(change)}"
-                + (f" ({escape(h.reason)})" if h.reason else "")
-            )
+        history_text(history, console=c)
+
+
+def history_text(history: Sequence[Any], *, console: Any = None) -> None:
+    from rich.markup import escape
+
+    c = console or _console()
+    if not history:
+        c.print("  No history.")
+        return
+    for h in history:
+        change = f" {h.field_name}: {h.old or '—'} → {h.new or '—'}" if h.field_name else ""
+        why = f" ({h.reason})" if h.reason else ""
+        _row(c, f"  {h.at:%Y-%m-%d %H:%M} ", escape(f"{h.who} {h.action}{change}{why}"))
+
+
+def edits(result_id: str, changes: Sequence[Any], *, nothing: str) -> None:
+    """What a lifecycle command changed, one line per field; `nothing` when it changed nothing."""
+    c = _console()
+    if not changes:
+        c.print(f"{result_id}: {nothing}")
+        return
+    for e in changes:
+        if e.old is None and e.new is not None and e.field in ("note", "amend", "revoke", "supersede"):
+            c.print(f"{e.id}: {e.field}: {e.new}", markup=False)
+        else:
+            c.print(f"{e.id}: {e.field} {e.old or '—'} → {e.new or '—'}", markup=False)
+
+
+def stats_text(s: Any) -> None:
+    from rich.table import Table
+
+    c = _console()
+    n = s.by_status
+    _row(
+        c,
+        "",
+        f"{s.total} duties: {n.get('open', 0)} open ({s.overdue} overdue, {s.awaiting} awaiting an event), "
+        f"{n.get('done', 0)} done, {n.get('waived', 0)} waived, {n.get('revoked', 0)} revoked, "
+        f"{n.get('superseded', 0)} superseded",
+    )
+    for title, counts in (
+        ("Open by month due", s.by_month),
+        ("Open by actor", s.by_actor),
+        ("Open by instrument", s.by_instrument),
+    ):
+        if not counts:
+            continue
+        t = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False, title_justify="left")
+        t.add_column(title, overflow="fold", header_style="bold")
+        t.add_column("Count", justify="right", no_wrap=True, header_style="bold")
+        for key, n in counts.items():
+            t.add_row(key, str(n))
+        c.print()
+        c.print(t)

@@ -48,7 +48,7 @@ _INTRO = re.compile(
     r"|moving\s+forward|if\s|when\s|where\s|for\s|under\s|during\s|following\s|on\s|at\s|with\s|subject\s|notwithstanding"
     r"|acting\s|through\s|and\s|or\s|but\s|also\s|further|additionally|moreover|therefore|thus|however|in\s+addition"
     r"|to\s+the\s+extent|including|among|except|unless|once|before|until|while|because|since|each\s+of\s+the\s+following"
-    r"|jointly|subsequently|as\s+appropriate|respectively|\(|[a-z]+ly\b)",
+    r"|jointly|subsequently|as\s+appropriate|respectively|of\s|\(|[a-z]+ly\b)",
     re.I,
 )
 _STOP = re.compile(
@@ -103,6 +103,7 @@ def _clean_np(np: str) -> str:
     )
     np = np.strip(' ,;:—-“”"')
     np = re.sub(r"^(?:the|all\s+of\s+the)\s+", "", np, flags=re.I)
+    np = re.sub(r"^(heads?\s+of)\s+(?:all|the)\s+", r"\1 ", np, flags=re.I)  # "heads of all agencies"
     return " ".join(np.split())
 
 
@@ -120,7 +121,7 @@ def subject_before(text: str, clause_start: int, cue: Cue, tokens: list[tuple[in
         tail = text[cue.end : cue.end + 200]
         m = re.match(r"\s*(?:that\s+)?([^,;]{1,120}?)(?=,|\s+to\s+[a-z])", tail)
         return _clean_np(m.group(1)) if m else ""
-    parts = [p for p in re.split(r",|—", chunk)]
+    parts = [p for p in re.split(r",|—|:(?!\d)", chunk)]
     for part in reversed(parts):
         p = part.strip()
         if not p:
@@ -146,8 +147,8 @@ def subject_before(text: str, clause_start: int, cue: Cue, tokens: list[tuple[in
 def _subject_np(p: str) -> str:
     # "(i) The Secretary" → "The Secretary"; "If X receives ..., she" handled by the caller's split.
     p = re.sub(r"^[“\"]?\([a-zA-Z0-9]{1,5}\)\s*", "", p)
-    p = re.sub(r"^[A-Z][A-Z ,]+\.—", "", p)  # statute heading "IN GENERAL.—"
-    p = re.sub(r"^[A-Z][\w ]+\.—", "", p)
+    p = re.sub(r"^[“\"]?[A-Z][A-Z ,’'-]+\.(?:—|\s*$)", "", p).strip()  # statute heading "IN GENERAL.—"
+    p = re.sub(r"^[“\"]?[A-Z][\w ,’'-]+\.—", "", p)
     return p
 
 
@@ -175,10 +176,37 @@ def action_after(text: str, cue: Cue, end: int, tokens: list[tuple[int, int]]) -
         chunk,
         flags=re.I,
     )
-    chunk = chunk.lstrip(" ,\x00")
+    chunk = _ADVERBIAL.sub("", chunk.lstrip(" ,\x00"))
+    # "conduct such review and within 200 days ... provide a report": the deadline times the second verb.
+    m = _AND_TIMED.match(chunk)
+    if m:
+        chunk = m.group("rest")
+    head, _, rest = chunk.partition(" ")
+    # Between the verb and its object: recipients, channels and time phrases set off by commas
+    # ("submit to the Director of OMB, within 90 days ..., a detailed plan") or a named recipient
+    # ("recommend to the FAR Council contract language").
+    while True:
+        m = _INSERT.match(rest) or _RECIPIENT.match(rest)
+        if not m or m.end() >= len(rest):
+            break
+        rest = rest[m.end() :]
+    chunk = f"{head} {rest}" if rest else head
     if "\x00" in chunk:
         first = chunk.split("\x00")[0].strip(" ,")
         chunk = first if len(first.split()) >= 2 else chunk.replace("\x00", " ")
     m = _STOP.search(chunk)
-    words = (chunk[: m.start()] if m else chunk).split()[:7]
+    words = (chunk[: m.start()] if m else chunk).split()[:10]
     return " ".join(words).strip(" ,.;:")
+
+
+_ADVERBIAL = re.compile(
+    r"^(?:(?:as\s+circumstances\s+warrant|as\s+appropriate|where\s+appropriate|and|or|but)\s*,?\s*)+", re.I
+)
+_AND_TIMED = re.compile(r"^[a-z][^\x00,;]{0,80}?\s(?:and|then)\s+\x00+[\s,]*(?P<rest>[a-z].*)$", re.S)
+_INSERT = re.compile(
+    r"^\s*,?\s*(?:\x00+|(?:to|through|with|for|on\s+behalf\s+of|in\s+(?:consultation|coordination)\s+with)"
+    r"\s[^,;\x00]{1,120}?)\s*,\s*(?=\S)"
+)
+_RECIPIENT = re.compile(
+    r"^to\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+(?:(?:of|and|for|on)\s+(?:the\s+)?)?)+(?=[a-z])"
+)

@@ -49,10 +49,24 @@ class TimeToken:
 
 
 # The anchor phrase runs to the first clause boundary; it is classified by its beginning only.
-_ANCHOR = r"(?P<anchor>(?:[^,;:.()\n]|\.(?=\d)|\([^()\n]{0,40}\)|(?<=\b[A-Z])\.|(?<=U\.S)\.){1,160}?)"
+# A comma before a year belongs to a date ("after the date of the Proclamation of January 25, 2021").
+_ANCHOR = (
+    r"(?P<anchor>(?:[^,;:.()\n]|\.(?=\d)|,(?=\s\d{4}\b)|\([^()\n]{0,40}\)|(?<=\b[A-Z])\.|(?<=U\.S)\.){1,160}?)"
+)
+# The anchor ends at a clause boundary, a relative or purpose word ("the date on which ..." goes on), a
+# duty modal ("of the date of this order shall"), or "until"/"unless"; an enumerator ("subsection (g)")
+# does not end it.
 _ANCHOR_END = (
-    r"(?=\s*[,;:()\n]|\.(?:\s|$|”)|\s+(?:for|to|that|which|recommending|and(?!\s+(?:the\s+)?(?:date|signing))|"
-    r"unless|if|in\s+order)\b|$)"
+    r"(?=\s*(?:,(?!\s\d{4}\b)|[;:)\n]|\((?!(?:[a-z]{1,4}|\d{1,3})\)))|\.(?:\s|$|”)"
+    r"|(?<!\bon)\s+which\b|\s+(?:for|to|that|recommending|and(?!\s+(?:the\s+)?(?:date|signing))|"
+    r"unless|until|if|in\s+order|shall|must|should|will|may)\b|$)"
+)
+# An instrument anchor ends after its name: "the date of this order provide a report" → "the date of this order".
+_INSTRUMENT_ANCHOR = re.compile(
+    r"^(?:the\s+)?(?:(?:date|day)\s+of\s+(?:the\s+)?(?:(?:enactment|signing|issuance)\s+of\s+)?)?"
+    r"(?:this|the\s+present)\s+(?:executive\s+order|order|memorandum|proclamation|directive|determination"
+    r"|notice|Act|section|title|subtitle|part|chapter|rule)\b(?!\s+(?:of|\())",
+    re.I,
 )
 _REL_OFFSET = r"(?P<rel>[Ww]ithin|[Nn]ot\s+later\s+than|[Nn]o\s+later\s+than|[Ii]n\s+the\s+first)"
 _PREP = r"(?P<prep>after|of|from|following|prior\s+to|before)"
@@ -97,20 +111,40 @@ FISCAL = re.compile(
 FOR_EACH_FY = re.compile(
     r"\b(?P<rel>for\s+each\s+of)\s+fiscal\s+years\s+(?P<list>\d{4}(?:(?:,\s*|\s+)(?:and\s+|through\s+)?\d{4})+)"
 )
+# "Upon completion of ...", "Following the issuance of ...", "After receiving the recommendations ...":
+# a duty timed by an event. "After" counts only at the head of a clause ("After receiving ..., the
+# Council shall"), where it times the main verb.
+_EVENT_NOUN = (
+    r"(?:completion|conclusion|receipt|submission|issuance|publication|release|adoption|approval"
+    r"|transmittal|updates?\s+to|completing|concluding|receiving|submitting|issuing|publishing|adopting)"
+)
 EVENT = re.compile(
-    rf"\b(?P<rel>[Uu]pon|[Ff]ollowing|[Aa]s\s+soon\s+as\s+(?:practicable|possible)\s+(?:following|after))\s+"
-    rf"(?P<anchor>(?:the\s+|their\s+|its\s+)?(?:completion|conclusion|receipt|submission|issuance)\b"
-    rf"(?:[^,;:.()\n]|\([^()\n]{{0,40}}\)){{0,140}}?){_ANCHOR_END}"
+    rf"(?:\b(?P<rel>[Uu]pon|[Ff]ollowing|[Aa]s\s+soon\s+as\s+(?:practicable|possible)\s+(?:following|after))"
+    rf"|(?:^|(?<=[.;:—]\s)|(?<=\)\s))(?P<rel2>After))\s+"
+    rf"(?P<anchor>(?:the\s+|their\s+|its\s+|any\s+|each\s+)?{_EVENT_NOUN}\b"
+    rf"(?:[^,;:.()\n]|\([^()\n]{{0,40}}\)){{0,140}}?){_ANCHOR_END}",
+    re.M,
 )
 BEFORE_EVENT = re.compile(
     rf"\b(?P<rel>before)\s+(?P<anchor>the\s+(?:expiration|commencement|termination|expiry)\s+of\b"
     rf"(?:[^,;:.\n]|\.(?=\d)|\([^()\n]{{0,40}}\)){{0,160}}?){_ANCHOR_END}"
 )
-IMMEDIATELY = re.compile(r"\b(?:shall|will|must|should)\s+(?P<rel>immediately)\b")
+IMMEDIATELY = re.compile(
+    r"\b(?:shall|will|must|should),?\s+(?P<rel>immediately|as\s+soon\s+as\s+(?:practicable|possible))\b"
+    r"(?!\s+(?:following|after|upon)\b)"
+)
+# A dated schedule line of a notice: "June 29, 2018: Due date for filing requests to appear ..." or
+# "July 24, 2018: The Committee will convene a public hearing ...".
+SCHEDULE = re.compile(
+    rf"^(?P<date>{DATE}):\s+(?:(?P<due>(?:[Tt]he\s+)?(?:[Dd]ue\s+date|[Dd]eadline)\s+(?:for|to)\b)|(?=[A-Z]))",
+    re.M,
+)
 THEREAFTER = re.compile(
     rf"(?P<rel>(?:,?\s*and\s*)?(?:,\s*)?(?:as\s+appropriate\s+but\s+)?(?:no\s+less\s+than\s+|at\s+least\s+)?"
     rf"(?:(?P<ann>annually)|every\s+(?P<num>{NUM})\s+(?P<unit>{UNIT})"
-    rf"|on\s+an?\s+(?P<basis>[\w-]+)\s+basis)\s+thereafter(?:\s+for\s+(?P<count>{NUM})\s+years?)?)"
+    rf"|on\s+an?\s+(?P<basis>[\w-]+)\s+basis"
+    rf"|(?:by\s+the\s+(?:final|last)\s+day\s+of\s+)?each\s+(?:calendar\s+)?(?P<each>month|quarter|year|week))"
+    rf"\s+thereafter(?:\s+for\s+(?P<count>{NUM})\s+years?)?)"
 )
 RECUR = re.compile(
     rf"\b(?P<rel>(?:at\s+least\s+)?once\s+every\s+(?P<onum>{NUM})\s+(?P<ounit>{UNIT})"
@@ -166,8 +200,17 @@ def _period(num: str, unit: str, sign: int = 1) -> tuple[Period | None, tuple[st
 
 def _anchor(m: re.Match[str]) -> tuple[str, int]:
     if "anchor" in m.re.groupindex and m.group("anchor"):
-        return m.group("anchor").strip(), m.start("anchor")
+        a = m.group("anchor")
+        cut = _INSTRUMENT_ANCHOR.match(a)
+        if cut and a[cut.end() :].strip():
+            a = a[: cut.end()]
+        return a.strip(), m.start("anchor")
     return "", -1
+
+
+def _end_of(m: re.Match[str], a_text: str, a_start: int) -> int:
+    """Token end: the end of the (possibly shortened) anchor phrase, else of the match."""
+    return a_start + len(a_text) if a_text else m.end()
 
 
 def _scan(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
@@ -187,7 +230,7 @@ def _offsets(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
             if rx is BARE_OFFSET and not prep:
                 continue
             a_text, a_start = _anchor(m)
-            end = m.end() if a_text else m.end("unit")
+            end = _end_of(m, a_text, a_start) if a_text else m.end("unit")
             yield TimeToken(
                 "offset",
                 m.start(),
@@ -244,6 +287,13 @@ def _dates(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
             rel = re.sub(r"\s+", "_", m.group("rel").lower())
             flags = ("weekday_mismatch",) if mismatch else ()
             yield TimeToken("date", m.start(), m.end(), m.group(0), rel, None, ref, flags=flags)
+    for m in _scan(SCHEDULE, text, windows):
+        ref, mismatch = parse_date(m.group("date"))
+        if ref is not None:
+            rel = "deadline" if m.group("due") else "on"
+            end = m.end() if m.group("due") else m.end("date")
+            flags = ("weekday_mismatch",) if mismatch else ()
+            yield TimeToken("date", m.start(), end, text[m.start() : end], rel, None, ref, flags=flags)
     for m in _scan(MONTH_YEAR, text, windows):
         month = month_number(m.group("month"))
         if not month or int(m.group("year")) < 1:
@@ -280,7 +330,7 @@ def _events(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
     for rx in (EVENT, BEFORE_EVENT):
         for m in _scan(rx, text, windows):
             a_text, a_start = _anchor(m)
-            rel = re.sub(r"\s+", "_", m.group("rel").lower())
+            rel = re.sub(r"\s+", "_", (m.groupdict().get("rel") or m.groupdict().get("rel2") or "").lower())
             yield TimeToken(
                 "event", m.start(), m.end(), m.group(0), rel, anchor_text=a_text, anchor_start=a_start
             )
@@ -310,6 +360,8 @@ def _recurrence_of(m: re.Match[str]) -> str | None:
         return frequency("annually")
     if g.get("basis"):
         return frequency(g["basis"])
+    if g.get("each"):
+        return frequency({"month": "monthly", "quarter": "quarterly", "year": "annually", "week": "weekly"}[g["each"]])
     for key in ("adv", "adj"):
         if g.get(key):
             return frequency(g[key])
@@ -337,7 +389,7 @@ FINDERS: list[tuple[Finder, re.Pattern[str], int, int]] = [
         110,
         90,
     ),
-    (_events, re.compile(r"pon|ollowing|soon|before|immediately"), 10, 220),
+    (_events, re.compile(r"pon|ollowing|soon|before|immediately|After"), 10, 220),
     (
         _recurrences,
         re.compile(

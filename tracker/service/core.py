@@ -1,6 +1,10 @@
-"""Core use cases: extract, ingest, list, show, feed, the date calculator.
+"""Core use cases: extract, ingest (merge, amendments, chains), list, show, stats, the date calculator.
 
-Layer 4: composes config, store, sources and the pure layers.
+Layer 4: composes config, store, sources and the pure layers. Lifecycle changes are in
+`lifecycle.py` (mixed in). The clock is read once per call: `system_clock`, unless the environment
+fixes it: TRACKER_NOW (an ISO 8601 instant, UTC when it has no offset) or TRACKER_TODAY (a date,
+taken at 12:00 UTC). Both are read only by `clock_from_env`, when a Tracker is built without a
+clock; they make output reproducible (the golden tests use them) and are not configuration.
 """
 
 from __future__ import annotations
@@ -9,8 +13,9 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
-import json
-from collections.abc import Callable, Iterator, Sequence
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,19 +24,48 @@ from sqlmodel import Session
 
 from tracker import dates, merge
 from tracker.config import Settings
-from tracker.errors import BadInput, TrackerError
-from tracker.model import Anchor, AnchorKind, DatePolicy, Document, DueDate, Obligation, Tracked
-from tracker.serialize import expr_to_dict, iso, period_iso, steps_to_list
+from tracker.errors import BadInput, ConfigError, TrackerError
+from tracker.model import (
+    Anchor,
+    AnchorKind,
+    DatePolicy,
+    Document,
+    DueDate,
+    Obligation,
+    Status,
+    Tracked,
+)
+from tracker.service.merging import IngestReport, Merging
 from tracker.store import db
 from tracker.store.repository import Filters, Repository, to_tracked
-from tracker.store.tables import AuditEventRow, ObligationRow, utcnow
+from tracker.store.tables import AuditEventRow, utcnow
 
 Clock = Callable[[], dt.datetime]
+Extractor = Callable[[Document, DatePolicy], list[Obligation]]
 FEEDS_CHANGED = "feeds_changed_at"
 
 
 def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def clock_from_env(environ: Mapping[str, str] | None = None) -> Clock:
+    """The system clock, or a fixed one from TRACKER_NOW / TRACKER_TODAY (see the module docstring)."""
+    env = os.environ if environ is None else environ
+    now, today = env.get("TRACKER_NOW"), env.get("TRACKER_TODAY")
+    try:
+        if now:
+            fixed = dt.datetime.fromisoformat(now)
+            fixed = fixed.replace(tzinfo=dt.UTC) if fixed.tzinfo is None else fixed.astimezone(dt.UTC)
+        elif today:
+            fixed = dt.datetime.combine(dt.date.fromisoformat(today), dt.time(12), dt.UTC)
+        else:
+            return system_clock
+    except ValueError:
+        raise ConfigError(
+            f"not an ISO 8601 date or time: {now or today!r}", where="TRACKER_NOW/TRACKER_TODAY"
+        ) from None
+    return lambda: fixed
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,30 +75,36 @@ class Extracted:
     obligations: list[Obligation]
 
 
-@dataclass
-class IngestReport:
-    files: int = 0
-    documents_new: int = 0
-    documents_unchanged: int = 0
-    obligations_new: int = 0
-    obligations_updated: int = 0
-    mentions_new: int = 0
-    errors: list[TrackerError] = field(default_factory=list)
-    per_file: list[tuple[str, str, int]] = field(default_factory=list)  # (source, outcome, obligations)
-
-
 @dataclass(frozen=True, slots=True)
 class Detail:
     obligation: Tracked
     history: list[AuditEventRow]
+    completed_on: dt.date | None = None
+    anchor_ref: str | None = None  # the duty whose completion this one counts from
+    dependents: tuple[str, ...] = ()  # duties that count from this one's completion
+    documents: Mapping[int, str] = field(default_factory=dict)  # audit document ids → source
 
 
-class Tracker:
+@dataclass(frozen=True, slots=True)
+class Stats:
+    total: int
+    by_status: dict[str, int]
+    by_actor: dict[str, int]  # open duties
+    by_instrument: dict[str, int]  # open duties
+    by_month: dict[str, int]  # open duties by due month ("undated" last)
+    overdue: int
+    awaiting: int  # open and undated: waiting for the event they count from
+
+
+class Tracker(Merging):
     """One configured tracker: settings, a database and a clock."""
 
-    def __init__(self, settings: Settings, *, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None, extractor: Extractor | None = None
+    ) -> None:
         self.settings = settings
-        self.clock = clock
+        self.clock = clock or clock_from_env()
+        self._extractor = extractor
         self._engine: Engine | None = None
 
     # infrastructure -------------------------------------------------------------------------
@@ -72,7 +112,12 @@ class Tracker:
     def engine(self) -> Engine:
         if self._engine is None:
             engine = db.make_engine(self.settings.database_url)
-            db.ensure_schema(engine)
+            try:
+                db.ensure_schema(engine)
+            except TrackerError:
+                # Two processes creating one database race; the loser finds it made by the winner.
+                if db.current_revision(engine) != db.head_revision():
+                    raise
             self._engine = engine
         return self._engine
 
@@ -87,6 +132,11 @@ class Tracker:
         db.upgrade(engine)
         self._engine = engine
         return db.head_revision()
+
+    def close(self) -> None:
+        """Release the database connections (a long-lived process never needs to)."""
+        if self._engine is not None:
+            self._engine.dispose()
 
     def today(self) -> dt.date:
         return self.clock().date()
@@ -110,19 +160,23 @@ class Tracker:
             digest.update(b"\0" + loaded.sidecar)
         return doc, digest.digest()
 
+    def _extract(self, doc: Document) -> list[Obligation]:
+        if self._extractor is not None:
+            return self._extractor(doc, self.policy(doc.kind))
+        from tracker.extract import extract
+
+        return extract(doc, self.policy(doc.kind))
+
     def extract(
         self, paths: Sequence[str], *, issued: dt.date | None = None
     ) -> Iterator[Extracted | TrackerError]:
         """Parse only; yields each document's obligations, or the error that stopped that file."""
         from tracker import sources
-        from tracker.extract import extract
 
         for given in sources.expand(list(paths)):
             try:
                 doc, _ = self.read(given, issued=issued)
-                yield Extracted(given, doc, extract(doc, self.policy(doc.kind)))
-            except BadInput as exc:
-                yield exc
+                yield Extracted(given, doc, self._extract(doc))
             except TrackerError as exc:
                 yield exc
 
@@ -136,7 +190,6 @@ class Tracker:
         progress: Callable[[str], None] | None = None,
     ) -> IngestReport:
         from tracker import sources
-        from tracker.extract import extract
 
         report = IngestReport()
         now = self.clock()
@@ -150,9 +203,9 @@ class Tracker:
                         report.documents_unchanged += 1
                         report.per_file.append((given, "unchanged", 0))
                         continue
-                groups = merge.group(extract(doc, self.policy(doc.kind)))
+                groups = merge.group(self._extract(doc), loose=not merge.is_primary(doc.kind))
                 with self.repo() as repo:
-                    self._store(repo, doc, sha, groups, tags, now, report, given)
+                    self.store_document(repo, doc, sha, groups, tags, now, report, given)
             except TrackerError as exc:
                 report.errors.append(exc)
                 report.per_file.append((given, "error", 0))
@@ -160,133 +213,6 @@ class Tracker:
                 if progress:
                     progress(given)
         return report
-
-    def _store(
-        self,
-        repo: Repository,
-        doc: Document,
-        sha: str,
-        groups: list[merge.Group],
-        tags: Sequence[str],
-        now: dt.datetime,
-        report: IngestReport,
-        given: str,
-    ) -> None:
-        row, created = repo.add_document(
-            {
-                "sha256": sha,
-                "source": doc.source,
-                "kind": doc.kind,
-                "title": doc.title,
-                "instrument": doc.instrument,
-                "issued": doc.issued,
-                "published": doc.published,
-                "enacted": doc.enacted,
-                "effective": doc.effective,
-                "url": doc.url,
-                "size": len(doc.text),
-                "fetched_at": now,
-            }
-        )
-        if created:
-            report.documents_new += 1
-        else:
-            report.documents_unchanged += 1
-        primary = merge.is_primary(doc.kind)
-        who = self.settings.user
-        for g in groups:
-            ob = g.obligation
-            values = _obligation_values(g.id, ob, doc.kind, tags, now)
-            if repo.add_obligation(values):
-                report.obligations_new += 1
-                repo.audit(
-                    "ingest",
-                    who,
-                    obligation_id=g.id,
-                    document_id=row.id,
-                    field="due_date",
-                    new=iso(ob.due.date),
-                    reason=f"found in {doc.source}",
-                    at=now,
-                )
-            else:
-                existing = repo.obligation(g.id)
-                assert existing is not None
-                if self._merge_into(repo, existing, ob, primary, tags, now, row.id):
-                    report.obligations_updated += 1
-            for m in g.mentions:
-                if repo.add_mention(
-                    {
-                        "obligation_id": g.id,
-                        "document_id": row.id,
-                        "quote": m.quote,
-                        "start": m.span.start,
-                        "end": m.span.end,
-                        "role": "primary" if primary else "secondary",
-                        "deadline_text": m.deadline.text,
-                        "due_date": m.due.date,
-                        "anchor_date": m.anchor.date,
-                        "confidence": m.confidence,
-                    }
-                ):
-                    report.mentions_new += 1
-        if report.obligations_new or report.obligations_updated:
-            self.touch_feeds(repo, now)
-        report.per_file.append((given, "new" if created else "unchanged", len(groups)))
-
-    def _merge_into(
-        self,
-        repo: Repository,
-        row: ObligationRow,
-        ob: Obligation,
-        primary: bool,
-        tags: Sequence[str],
-        now: dt.datetime,
-        document_id: int | None,
-    ) -> bool:
-        changed = False
-        who = self.settings.user
-        new_tags = sorted(set(json.loads(row.tags or "[]")) | set(tags))
-        if new_tags != json.loads(row.tags or "[]"):
-            repo.audit(
-                "tag", who, obligation_id=row.id, field="tags", old=row.tags, new=json.dumps(new_tags), at=now
-            )
-            row.tags = json.dumps(new_tags)
-            changed = True
-        # A primary text corrects what a report said; a report never overrides the instrument.
-        had_primary = any(m.role == "primary" for m, _ in repo.mentions([row.id])[row.id])
-        if primary and not had_primary and row.computed_due != ob.due.date:
-            old = row.due_date
-            for key, value in _obligation_values(row.id, ob, row.kind, (), now).items():
-                if key not in (
-                    "id",
-                    "tags",
-                    "created_at",
-                    "status",
-                    "sequence",
-                    "override_due",
-                    "override_reason",
-                ):
-                    setattr(row, key, value)
-            row.due_date = row.override_due or ob.due.date
-            if row.due_date != old:
-                row.sequence += 1
-            repo.audit(
-                "merge",
-                who,
-                obligation_id=row.id,
-                document_id=document_id,
-                field="due_date",
-                old=iso(old),
-                new=iso(row.due_date),
-                reason="primary text replaces a secondary report",
-                at=now,
-            )
-            changed = True
-        if changed:
-            row.updated_at = now
-            repo.session.add(row)
-        return changed
 
     @staticmethod
     def touch_feeds(repo: Repository, now: dt.datetime) -> None:
@@ -296,7 +222,12 @@ class Tracker:
             repo.set_state(FEEDS_CHANGED, now.isoformat())
 
     # queries --------------------------------------------------------------------------------
-    def list(self, filters: Filters) -> list[Tracked]:
+    def list(
+        self, filters: Filters, *, overdue: bool = False, within_days: int | None = None
+    ) -> list[Tracked]:
+        """Duties matching `filters`; `overdue`: due before today; `within_days`: due in the next N days."""
+        if overdue or within_days is not None:
+            filters = _relative(filters, self.today(), overdue, within_days)
         with self.repo() as repo:
             rows = repo.query(filters)
             mentions = repo.mentions(r.id for r in rows)
@@ -305,7 +236,32 @@ class Tracker:
     def show(self, oid: str) -> Detail:
         with self.repo() as repo:
             row = repo.resolve_id(oid)
-            return Detail(to_tracked(row, repo.mentions([row.id])[row.id]), repo.history(row.id))
+            history = repo.history(row.id)
+            sources = repo.document_sources(h.document_id for h in history)
+            return Detail(
+                to_tracked(row, repo.mentions([row.id])[row.id]),
+                history,
+                completed_on=row.completed_on,
+                anchor_ref=row.anchor_ref,
+                dependents=tuple(d.id for d in repo.dependents(row.id)),
+                documents=sources,
+            )
+
+    def stats(self) -> Stats:
+        today = self.today()
+        with self.repo() as repo:
+            rows = repo.query(Filters())
+        open_ = [r for r in rows if r.status == Status.OPEN.value]
+        months = Counter(r.due_date.strftime("%Y-%m") if r.due_date else "undated" for r in open_)
+        return Stats(
+            total=len(rows),
+            by_status={s.value: sum(r.status == s.value for r in rows) for s in Status},
+            by_actor=dict(Counter(r.actor for r in open_).most_common()),
+            by_instrument=dict(Counter(r.instrument or "unknown" for r in open_).most_common()),
+            by_month=dict(sorted(months.items(), key=lambda kv: (kv[0] == "undated", kv[0]))),
+            overdue=sum(1 for r in open_ if r.due_date and r.due_date < today),
+            awaiting=sum(1 for r in open_ if r.due_date is None),
+        )
 
     def due(self, phrase: str, start: dt.date, policy: str | None = None) -> tuple[Any, DueDate]:
         from tracker.extract import parse_phrase
@@ -326,13 +282,9 @@ class Tracker:
 
     # calendar -------------------------------------------------------------------------------
     def feed(self, filters: Filters, *, todo: bool = False, name: str | None = None) -> bytes:
-        from tracker import feeds
+        from tracker.service import feeds
 
-        items = self.list(dataclasses.replace(filters, dated_only=True))
-        with self.repo() as repo:
-            changed = repo.get_state(FEEDS_CHANGED)
-        stamp = dt.datetime.fromisoformat(changed) if changed else None
-        return feeds.render(items, self._feed_options(name), todo=todo, stamp=stamp)
+        return feeds.build(self, filters, todo=todo, name=name).body
 
     def _feed_options(self, name: str | None) -> Any:
         from tracker import feeds
@@ -347,35 +299,16 @@ class Tracker:
         )
 
 
-def _obligation_values(
-    oid: str, ob: Obligation, kind: str, tags: Sequence[str], now: dt.datetime
-) -> dict[str, Any]:
-    return {
-        "id": oid,
-        "instrument": ob.instrument,
-        "kind": kind,
-        "actor": ob.actor,
-        "action": ob.action,
-        "deadline_text": ob.deadline.text,
-        "modal": ob.modal,
-        "anchor_kind": ob.anchor.kind.value,
-        "anchor_date": ob.anchor.date,
-        "anchor_text": ob.anchor.text,
-        "anchor_source": ob.anchor.source,
-        "period": period_iso(ob.deadline),
-        "expr": json.dumps(expr_to_dict(ob.deadline)),
-        "computed_due": ob.due.date,
-        "due_date": ob.due.date,
-        "recurrence": ob.deadline.recurrence,
-        "status": "open",
-        "confidence": round(ob.confidence, 3),
-        "flags": json.dumps(list(ob.flags)),
-        "tags": json.dumps(sorted(set(tags))),
-        "explanation": json.dumps(steps_to_list(ob.due)),
-        "sequence": 0,
-        "created_at": now,
-        "updated_at": now,
-    }
+def _relative(f: Filters, today: dt.date, overdue: bool, within_days: int | None) -> Filters:
+    before, after = f.due_before, f.due_after
+    if overdue:
+        yesterday = today - dt.timedelta(days=1)
+        before = min(before, yesterday) if before else yesterday
+    if within_days is not None:
+        last = today + dt.timedelta(days=within_days)
+        before = min(before, last) if before else last
+        after = max(after, today) if after else today
+    return dataclasses.replace(f, due_before=before, due_after=after)
 
 
 def utc_now() -> dt.datetime:

@@ -20,6 +20,7 @@ from tracker.errors import NotFound, UsageError
 from tracker.model import Anchor, AnchorKind, Mention, Status, Tracked
 from tracker.serialize import steps_from_list
 from tracker.store.tables import (
+    AmendmentRow,
     AuditEventRow,
     DocumentRow,
     MentionRow,
@@ -27,6 +28,8 @@ from tracker.store.tables import (
     StateRow,
     utcnow,
 )
+
+WRITE_LOCK_KEY = 0x7472616B  # "trak": the advisory lock of `Repository.lock_writes`
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,15 @@ class Repository:
                 return rows[0]
             if len(rows) > 1:
                 raise UsageError("ambiguous id prefix; type more characters", where=text)
+        folded = self.session.exec(
+            select(AuditEventRow.new).where(
+                AuditEventRow.obligation_id == key,
+                AuditEventRow.action == "merge",
+                AuditEventRow.field_name == "id",
+            )
+        ).first()
+        if folded and (row := self.session.get(ObligationRow, folded)) is not None:
+            return row  # a duty folded into another answers to its old id too
         raise NotFound("no such obligation", where=text)
 
     def add_obligation(self, values: dict[str, Any]) -> bool:
@@ -160,6 +172,111 @@ class Repository:
         for m, d in self.session.exec(q).all():
             out[m.obligation_id].append((m, d))
         return out
+
+    def lock_writes(self) -> None:
+        """Serialize this transaction with every other writer that calls it, until commit.
+
+        Ingest and lifecycle changes read what others stored (a duty to merge into, an amendment
+        to apply) and then write; two processes doing that at once could each miss the other's
+        work. PostgreSQL: a transaction-scoped advisory lock. SQLite: a first write takes the
+        database's write lock (the driver begins the transaction at the first write, so every read
+        after it sees the latest commit).
+        """
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "postgresql":
+            self.session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
+        else:
+            self.session.execute(
+                sa.update(StateRow).where(col(StateRow.key) == "write_lock").values(value="1")
+            )
+
+    def obligations_of(self, instrument: str) -> list[ObligationRow]:
+        """Every stored duty of an instrument (case-insensitive), oldest id first."""
+        q = (
+            select(ObligationRow)
+            .where(sa.func.lower(ObligationRow.instrument) == instrument.lower())
+            .order_by(col(ObligationRow.id))
+        )
+        return list(self.session.exec(q).all())
+
+    def dependents(self, oid: str) -> list[ObligationRow]:
+        """Duties whose anchor is the completion of duty `oid`."""
+        q = select(ObligationRow).where(ObligationRow.anchor_ref == oid).order_by(col(ObligationRow.id))
+        return list(self.session.exec(q).all())
+
+    def sections(self, oids: Iterable[str]) -> dict[str, set[str]]:
+        """The sections of the primary texts that state each duty."""
+        ids = list(oids)
+        out: dict[str, set[str]] = {i: set() for i in ids}
+        if not ids:
+            return out
+        q = select(MentionRow.obligation_id, MentionRow.section).where(
+            col(MentionRow.obligation_id).in_(ids),
+            MentionRow.role == "primary",
+            col(MentionRow.section).is_not(None),
+        )
+        for oid, section in self.session.exec(q).all():
+            out[oid].add(section)
+        return out
+
+    def documents_mentioning(self, oid: str) -> set[int]:
+        q = select(MentionRow.document_id).where(MentionRow.obligation_id == oid)
+        return set(self.session.exec(q).all())
+
+    def document_sources(self, ids: Iterable[int | None]) -> dict[int, str]:
+        """Source (path or URL) of each document id given."""
+        wanted = {i for i in ids if i is not None}
+        if not wanted:
+            return {}
+        q = select(DocumentRow.id, DocumentRow.source).where(col(DocumentRow.id).in_(wanted))
+        return {i: source for i, source in self.session.exec(q).all() if i is not None}
+
+    def with_primary(self, oids: Iterable[str]) -> set[str]:
+        """Those of `oids` that a primary text states."""
+        ids = list(oids)
+        if not ids:
+            return set()
+        q = select(MentionRow.obligation_id).where(
+            col(MentionRow.obligation_id).in_(ids), MentionRow.role == "primary"
+        )
+        return set(self.session.exec(q).all())
+
+    def fold_obligation(self, src: ObligationRow, dst: str) -> None:
+        """Move the mentions and chained anchors of duty `src` to `dst`, then delete `src`.
+
+        Its audit events stay under its id (the history of an id given out is never lost).
+        """
+        have = {
+            (m.document_id, m.start)
+            for m in self.session.exec(select(MentionRow).where(MentionRow.obligation_id == dst)).all()
+        }
+        for m in self.session.exec(select(MentionRow).where(MentionRow.obligation_id == src.id)).all():
+            if (m.document_id, m.start) in have:
+                self.session.delete(m)
+            else:
+                m.obligation_id = dst
+                self.session.add(m)
+        for dep in self.dependents(src.id):
+            dep.anchor_ref = dst
+            self.session.add(dep)
+        self.session.flush()
+        self.session.delete(src)
+        self.session.flush()
+
+    # amendments -----------------------------------------------------------------------------
+    def add_amendment(self, values: dict[str, Any]) -> bool:
+        return insert_ignore(self.session, AmendmentRow, values, ["key"])
+
+    def amendments_for(self, instrument: str) -> list[AmendmentRow]:
+        q = (
+            select(AmendmentRow)
+            .where(sa.func.lower(AmendmentRow.target) == instrument.lower())
+            .order_by(col(AmendmentRow.id))
+        )
+        return list(self.session.exec(q).all())
+
+    def amendment_by_key(self, key: str) -> AmendmentRow | None:
+        return self.session.exec(select(AmendmentRow).where(AmendmentRow.key == key)).first()
 
     # audit ----------------------------------------------------------------------------------
     def audit(

@@ -91,6 +91,12 @@ class ObligationRow(SQLModel, table=True):
     sequence: int = 0
     created_at: dt.datetime | None = _ts()
     updated_at: dt.datetime | None = _ts()
+    # 0002: loose deadline key at creation (merge.find_match); the duty whose completion is this
+    # one's anchor; the reason given when a person supplied the anchor date; the completion date.
+    origin_key: str | None = None
+    anchor_ref: str | None = Field(default=None, max_length=16, index=True)
+    anchor_reason: str | None = None  # kept on re-ingest
+    completed_on: dt.date | None = None
 
 
 class MentionRow(SQLModel, table=True):
@@ -108,6 +114,27 @@ class MentionRow(SQLModel, table=True):
     due_date: dt.date | None = None  # what this source claims
     anchor_date: dt.date | None = None
     confidence: float = 0.0
+    section: str | None = Field(default=None, max_length=32)  # 0002: "4(b)" in a primary text
+
+
+class AmendmentRow(SQLModel, table=True):
+    """A change one instrument makes to another (amendments.Change), kept so that it also reaches
+    duties stored after it; `key` is the change's identity whichever document stated it."""
+
+    __tablename__ = "amendment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, sa_column_kwargs={"unique": True})  # sha256 of Change.key()
+    kind: str = Field(max_length=16)  # amend | revoke | supersede
+    target: str = Field(max_length=80, index=True)
+    by_instrument: str | None = Field(default=None, max_length=80)
+    section: str | None = Field(default=None, max_length=32)
+    strike: str | None = None
+    insert: str | None = None
+    partial: bool = False
+    quote: str = ""
+    document_id: int | None = Field(default=None, foreign_key="document.id")
+    created_at: dt.datetime | None = _ts()
 
 
 class AuditEventRow(SQLModel, table=True):
