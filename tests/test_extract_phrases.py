@@ -13,7 +13,7 @@ import pytest
 from tracker.dates import resolve
 from tracker.extract import parse_phrase
 from tracker.extract.numbers import parse_number, words_to_int
-from tracker.extract.patterns import tokenize
+from tracker.extract.scan import tokenize
 from tracker.model import Anchor, AnchorKind, DateRef, DateRefKind, Period, Unit
 
 D, W, M, Y, B, H = Unit.DAYS, Unit.WEEKS, Unit.MONTHS, Unit.YEARS, Unit.BUSINESS_DAYS, Unit.HOURS

@@ -119,8 +119,12 @@ def subject_before(text: str, clause_start: int, cue: Cue, tokens: list[tuple[in
         return _clean_np(_subject_np(m.group(1))) if m else ""
     if cue.kind == "requires":
         tail = text[cue.end : cue.end + 200]
-        m = re.match(r"\s*(?:that\s+)?([^,;]{1,120}?)(?=,|\s+to\s+[a-z])", tail)
+        m = _THAT_SUBJECT.match(tail) or re.match(r"\s*(?:that\s+)?([^,;]{1,120}?)(?=,|\s+to\s+[a-z])", tail)
         return _clean_np(m.group(1)) if m else ""
+    chunk = _RUN_IN_HEADING.sub("", chunk)  # "Hearing.—The Commission will": the heading is context
+    m = _FIRST_MODAL.search(chunk)
+    if m:  # "All parties ... should participate in a conference to be held": the subject of the first modal
+        chunk = chunk[: m.start()]
     parts = [p for p in re.split(r",|—|:(?!\d)", chunk)]
     for part in reversed(parts):
         p = part.strip()
@@ -144,12 +148,97 @@ def subject_before(text: str, clause_start: int, cue: Cue, tokens: list[tuple[in
     return ""
 
 
+PRONOUNS = {"he", "she", "they", "it"}
+_TITLE = (
+    r"(?:Secretary|Administrator|Director|Attorney\s+General|Chair(?:man|woman|person)?|Commissioner|Coordinator"
+    r"|Advis[eo]r|Counsel|Governor|Officer|Representative|Ambassador|Comptroller|Inspector\s+General)"
+)
+_BODY = r"(?:Council|Commission|Board|Agency|Department|Office|Committee|Administration|Service|Task\s+Force)"
+_OF_NAME = (
+    r"(?:\s+(?:of|for|on)\s+(?:the\s+)?[A-Z][\w.&’'-]*"
+    r"(?:\s+(?:and\s+|of\s+(?:the\s+)?|for\s+)?[A-Z][\w.&’'-]*)*)?"
+)
+_PERSON_NP = re.compile(rf"\b(?:[A-Z][\w.’'-]*\s+){{0,3}}?{_TITLE}\b{_OF_NAME}")
+_BODY_NP = re.compile(rf"\b(?:[A-Z][\w.’'-]*\s+){{0,4}}?{_BODY}\b{_OF_NAME}")
+
+
+def resolve_pronoun(text: str, start: int, end: int, pronoun: str) -> str:
+    """The nearest named officer before a pronoun subject ("If the FEMA Administrator receives ..., she
+    will"): a titled person for "he"/"she", a titled person or a body for "they"/"it"; '' when none."""
+    chunk = text[start:end]
+    found = list(_PERSON_NP.finditer(chunk))
+    if pronoun.lower() in ("it", "they"):
+        found += list(_BODY_NP.finditer(chunk))
+    found = [m for m in found if not re.match(r"(?:The|This|That|These|In|If|When|As)\s+[a-z]", m.group(0))]
+    if not found:
+        return ""
+    best = max(found, key=lambda m: m.start())
+    np = re.sub(r"^(?:The|If|When|As|And|But|Additionally|Also)\s+", "", best.group(0))
+    return _clean_np(np)
+
+
+_RUN_IN_HEADING = re.compile(r"^\s*(?:[“\"]?\([\w]{1,5}\)\s*)?[“\"]?[A-Z][^—.]{0,200}\.—")
+_FIRST_MODAL = re.compile(r"\s(?:shall|must|should|will|may)\s")
+
+
 def _subject_np(p: str) -> str:
     # "(i) The Secretary" → "The Secretary"; "If X receives ..., she" handled by the caller's split.
     p = re.sub(r"^[“\"]?\([a-zA-Z0-9]{1,5}\)\s*", "", p)
     p = re.sub(r"^[“\"]?[A-Z][A-Z ,’'-]+\.(?:—|\s*$)", "", p).strip()  # statute heading "IN GENERAL.—"
     p = re.sub(r"^[“\"]?[A-Z][\w ,’'-]+\.—", "", p)
     return p
+
+
+# Verbs that open a duty; they end the subject of a mandative clause ("directs that the federal government
+# develop and publish ...") and give a passive duty its active verb ("shall be submitted" → "submit").
+DUTY_VERBS = (
+    "adopt|appoint|assess|begin|complete|conduct|consider|convene|coordinate|create|deliver|designate|develop"
+    "|ensure|establish|evaluate|file|finalize|identify|implement|initiate|issue|make|notify|obligate|prepare"
+    "|produce|propose|provide|publish|recommend|release|report|review|revise|submit|take|transfer|transmit|update"
+)
+_THAT_SUBJECT = re.compile(
+    rf"\s*that\s+((?:the\s+|all\s+|each\s+)?[^,;]{{1,80}}?)\s+(?:{DUTY_VERBS})\b", re.I
+)
+_IRREGULAR = {
+    "made": "make",
+    "held": "hold",
+    "paid": "pay",
+    "given": "give",
+    "taken": "take",
+    "sent": "send",
+    "done": "do",
+}
+
+
+def active_verb(participle: str) -> str:
+    """ "submitted" → "submit", "completed" → "complete", "published" → "publish" (a heuristic)."""
+    w = participle.lower()
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if not w.endswith("ed") or len(w) < 5:
+        return w
+    stem = w[:-2]
+    if w.endswith("ied"):
+        return w[:-3] + "y"
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "ls":
+        return stem[:-1]  # submitted, transferred
+    if re.search(r"(?:[^aeiou][aeiou][tdcsvgzl]|ar|[aeiou]u|u)$", stem) and not stem.endswith(("er", "en")):
+        return stem + "e"  # completed, provided, issued, prepared, revised
+    return stem
+
+
+def passive_action(text: str, clause_start: int, cue: Cue) -> str:
+    """ "an environmental assessment ... shall be completed" → "complete an environmental assessment"."""
+    m = re.match(r"\s+(?:also\s+)?be\s+(\w+)", text[cue.end : cue.end + 40])
+    if not m:
+        return ""
+    subject = text[clause_start : cue.start]
+    subject = re.split(r",|\s(?:for\s+which|which|that|who|under|described|pursuant)\s", subject)[0]
+    subject = _subject_np(subject.strip(' “"')).strip()
+    words = subject.split()
+    if not words or len(words) > 8:
+        return active_verb(m.group(1))
+    return f"{active_verb(m.group(1))} {subject}"
 
 
 def action_after(text: str, cue: Cue, end: int, tokens: list[tuple[int, int]]) -> str:
@@ -159,8 +248,12 @@ def action_after(text: str, cue: Cue, end: int, tokens: list[tuple[int, int]]) -
         m = _REQ_SUBJECT.match(text[pos:end])
         pos += m.end() if m else 0
     elif cue.kind == "requires":
-        m = re.search(r"\bto\s+(?=[a-z])", text[pos:end])
-        pos += m.end() if m else 0
+        m = _THAT_SUBJECT.match(text[pos:end])
+        if m:
+            pos += m.end(1)
+        else:
+            m = re.search(r"\bto\s+(?=[a-z])", text[pos:end])
+            pos += m.end() if m else 0
     chunk = text[pos:end]
     for s, e in sorted(tokens, reverse=True):
         if pos <= s and e <= end:
@@ -181,7 +274,8 @@ def action_after(text: str, cue: Cue, end: int, tokens: list[tuple[int, int]]) -
     m = _AND_TIMED.match(chunk)
     if m:
         chunk = m.group("rest")
-    head, _, rest = chunk.partition(" ")
+    m = re.match(r"[\w’'-]+", chunk)
+    head, rest = (m.group(0), chunk[m.end() :].lstrip()) if m else ("", chunk)
     # Between the verb and its object: recipients, channels and time phrases set off by commas
     # ("submit to the Director of OMB, within 90 days ..., a detailed plan") or a named recipient
     # ("recommend to the FAR Council contract language").
@@ -200,12 +294,15 @@ def action_after(text: str, cue: Cue, end: int, tokens: list[tuple[int, int]]) -
 
 
 _ADVERBIAL = re.compile(
-    r"^(?:(?:as\s+circumstances\s+warrant|as\s+appropriate|where\s+appropriate|and|or|but)\s*,?\s*)+", re.I
+    r"^(?:(?:as\s+circumstances\s+warrant|as\s+appropriate|where\s+appropriate|consistent\s+with[^,]*|and|or|but"
+    r"|(?:at|upon|during|on)\s+the\s[^,]{1,60}(?=,))"
+    r"\s*,?\s*)+",
+    re.I,
 )
 _AND_TIMED = re.compile(r"^[a-z][^\x00,;]{0,80}?\s(?:and|then)\s+\x00+[\s,]*(?P<rest>[a-z].*)$", re.S)
 _INSERT = re.compile(
     r"^\s*,?\s*(?:\x00+|(?:to|through|with|for|on\s+behalf\s+of|in\s+(?:consultation|coordination)\s+with)"
-    r"\s[^,;\x00]{1,120}?)\s*,\s*(?=\S)"
+    r"\s(?:(?!\s(?:an?|to)\s)[^,;\x00]){1,120}?)\s*,\s*(?=\S)"
 )
 _RECIPIENT = re.compile(
     r"^to\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+(?:(?:of|and|for|on)\s+(?:the\s+)?)?)+(?=[a-z])"

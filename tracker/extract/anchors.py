@@ -124,6 +124,31 @@ def dated_event(anchor_text: str, text: str, sentences: list[tuple[int, int]]) -
     return None
 
 
+_DATED_INSTRUMENT = re.compile(
+    rf"\b(?:order|proclamation|memorandum|notice|determination|Act|letter|request|petition)\s+"
+    rf"(?:No\.\s*[\d-]+\s+)?(?:of|dated)\s+(?P<date>{DATE})",
+    re.I,
+)
+
+
+def dated_in_phrase(anchor_text: str) -> tuple[dt.date, str] | None:
+    """An anchor that carries its own date: a calendar date as written ("1 year after October 13,
+    2006") or a dated instrument ("the date of the Proclamation of January 25, 2021")."""
+    t = anchor_text.strip()
+    m = _DATE_RX.fullmatch(t)
+    if m is None:
+        d = _DATED_INSTRUMENT.search(t)
+        source = f"text: {d.group(0)}" if d else ""
+        m = _DATE_RX.fullmatch(d.group("date")) if d else None
+    else:
+        source = "as written"
+    if m is None:
+        return None
+    ref, _ = parse_date(m.group(0))
+    when = ref_date(ref) if ref else None
+    return (when, source) if when else None
+
+
 # --- secondary sources --------------------------------------------------------------------------------
 
 _ORDER = r"(?:Executive\s+Order|EO|Presidential\s+Memorandum|Proclamation|executive\s+order)"
@@ -141,7 +166,8 @@ ORDER_DATE_RX = [
     ),
 ]
 TODAY_ORDER_RX = re.compile(
-    rf"\b(?:is\s+)?today\s+(?:is\s+)?(?:issuing|signing|issued|signed|issues|signs)\s+(?:an?\s+|the\s+)?{_NUMBERED}"
+    rf"\b(?:is\s+)?today,?\s+(?:(?:President\s+)?[A-Z][\w.]*\s+)?(?:is\s+|will\s+)?"
+    rf"(?:issuing|signing|issued|signed|issues|signs|issue|sign)\s+(?:an?\s+|the\s+)?{_NUMBERED}"
     rf"|\b{_SIGNED}\s+(?:an?\s+|the\s+)?{_NUMBERED2}\s+today\b",
     re.I,
 )
@@ -152,6 +178,11 @@ RELATIVE_ORDER_RX = re.compile(
 VAGUE_ORDER_RX = re.compile(
     rf"\b{_SIGNED}\s+(?:an?\s+|the\s+)?(?:{_NUMBERED}\s+)?(?:last\s+(?:week|month)|earlier\s+this\s+(?:week|month)"
     rf"|recently)\b"
+)
+# "Today, President Biden took action to ..." in an article about an order it names: signed today.
+TODAY_ACTION_RX = re.compile(
+    r"\b[Tt]oday,?\s+(?:President\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?\s+(?:took|is\s+taking|will\s+take)\s+"
+    r"(?:executive\s+)?action\b"
 )
 TODAY_ACT_RX = re.compile(
     r"\b[Tt]oday\b[^.]{0,200}?\b(?:issued|issues|released|releases|announced|announces|published)\b"
@@ -196,16 +227,25 @@ def report_anchor(doc: Document) -> ReportAnchor | None:
     if m and doc.published:
         rel = (m.group("rel") or m.group("rel2") or "").lower()
         wd = m.group("wd") or m.group("wd2") or m.group("wd3")
-        if rel == "yesterday":
-            when = doc.published - dt.timedelta(days=1)
-        elif wd:
-            when = _weekday_before(doc.published, wd, rel.startswith("last"))
-        else:
+        try:
+            if rel == "yesterday":
+                when = doc.published - dt.timedelta(days=1)
+            elif wd:
+                when = _weekday_before(doc.published, wd, rel.startswith("last"))
+            else:
+                when = None
+        except OverflowError:  # an article dated in year 1: no day before it
             when = None
         if when:
             return ReportAnchor(
                 AnchorKind.ISSUED, when, f"text: {m.group(0)} (from the article date)", _instrument(m)
             )
+    m = TODAY_ACTION_RX.search(text)
+    named = re.search(rf"\b{_NUMBERED}", text)
+    if m and named and doc.published:
+        return ReportAnchor(
+            AnchorKind.ISSUED, doc.published, f"text: {m.group(0)} (article date)", _instrument(named)
+        )
     m = VAGUE_ORDER_RX.search(text)
     if m:  # the order is dated only loosely: it counts from its signing, which the text does not date
         return ReportAnchor(AnchorKind.ISSUED, None, f"text: {m.group(0)} (no date given)", _instrument(m))

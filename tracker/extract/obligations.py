@@ -12,14 +12,23 @@ import re
 
 from tracker.dates import resolve
 from tracker.extract.actors import (
+    PRONOUNS,
     Cue,
     action_after,
     is_hortatory,
     is_passive,
     modal_of,
+    passive_action,
+    resolve_pronoun,
     subject_before,
 )
-from tracker.extract.anchors import classify, dated_event, report_anchor, reported_instrument
+from tracker.extract.anchors import (
+    classify,
+    dated_event,
+    dated_in_phrase,
+    report_anchor,
+    reported_instrument,
+)
 from tracker.extract.clauses import _clause, _split_points, _trim
 from tracker.extract.context import _Ctx, _cue_for, _valid_cues
 from tracker.extract.deadlines import expr_of
@@ -31,7 +40,8 @@ from tracker.extract.leadins import (
     _leadin_tokens,
 )
 from tracker.extract.numbers import ref_date
-from tracker.extract.patterns import TimeToken, tokenize
+from tracker.extract.patterns import TimeToken
+from tracker.extract.scan import tokenize
 from tracker.extract.segment import Unit, segment
 from tracker.model import Anchor, AnchorKind, DatePolicy, Document, DueDate, Obligation, Span, Step
 
@@ -47,6 +57,9 @@ _EFFECT_BEFORE = re.compile(
     re.I,
 )
 _REQUIRE_OTHERS = re.compile(r"\b(?:require|requires|requiring)\s+(?:[^\s,;]+\s+){1,8}?to\b[^.;]*$", re.I)
+_RELATIVE = re.compile(
+    r"(?<=\w)(?:,|\s+(?:within|by|under|for|to))?\s+(?:which|who|whom|whose|that)(?:\s+[\w’'-]+){0,2}\s*$"
+)
 _LAST_UNTIL = re.compile(r"^\W*(?:with\s+)?the\s+(?:last|final)\s+\w+(?:\s+to\s+be\s+\w+)?\s*$", re.I)
 
 
@@ -76,9 +89,10 @@ def _anchor_for(ctx: _Ctx, tok: TimeToken) -> Anchor:
         return Anchor(AnchorKind.EVENT, None, "", "")
     anchor = classify(tok.anchor_text, ctx.doc, ctx.report if ctx.secondary else None)
     if anchor.kind == AnchorKind.EVENT:
-        found = dated_event(anchor.text, ctx.text, ctx.sentences)
+        found = dated_in_phrase(anchor.text) or dated_event(anchor.text, ctx.text, ctx.sentences)
         if found:
-            return Anchor(AnchorKind.EVENT, found[0], anchor.text, found[1])
+            kind = AnchorKind.ABSOLUTE if found[1] == "as written" else AnchorKind.EVENT
+            return Anchor(kind, found[0], anchor.text, found[1] if kind == AnchorKind.EVENT else "text")
     return anchor
 
 
@@ -118,6 +132,10 @@ def _actor(
     if by_agent:
         return by_agent.group(1).strip()
     actor = subject_before(ctx.text, clause_start, cue, spans)
+    if cue.kind == "copular" and (not actor or actor.lower() in ("the", "a", "you") or ":" in actor):
+        return "interested parties"  # "the deadline for filing is ...", "June 29, 2018: Due date for filing"
+    if actor.lower() in PRONOUNS:
+        actor = resolve_pronoun(ctx.text, max(0, unit.start - 1500), cue.start, actor) or actor
     passive = is_passive(ctx.text, cue)
     if passive or not actor or cue.kind in ("inf", "copular", "proviso"):
         lead = _leadin_actor(ctx, unit)
@@ -191,6 +209,12 @@ def extract(doc: Document, policy: DatePolicy = DatePolicy()) -> list[Obligation
         ):
             continue  # nothing timed here or above: no row can come from this unit
         ucues = _valid_cues(ctx, u)
+        if u.leadin is not None and u.first_in_item and ucues:
+            # "(ii) develop a plan ..., which shall incorporate ...": a cue inside a relative clause of
+            # the item is not the item's own duty; the item takes the lead-in's cue.
+            ucues = [
+                c for c in ucues if not _RELATIVE.search(text, max(u.body_start + 1, c.start - 80), c.start)
+            ]
         ctx.unit_index = i
         deadlines = [t for t in toks if t.kind != "recur"]
         inherited_from: TimeToken | None = None
@@ -331,6 +355,8 @@ def _build(
         action = action_after(text, Cue("item", "", u.body_start, u.body_start), u.end, spans)
     else:
         action = action_after(text, cue, min(u.end, max(e, cue.end + 1)), spans)
+        if is_passive(text, cue):
+            action = passive_action(text, s if s <= cue.start else u.body_start, cue) or action
     local = cue if u.start <= cue.start < u.end else Cue("item", "", s, s)
     s, e = _clause(ctx, s, e, tok, local, actor if local is cue else "")
     try:

@@ -12,7 +12,7 @@ deadlines, and no finder produces them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tracker.extract.numbers import (
@@ -51,7 +51,8 @@ class TimeToken:
 # The anchor phrase runs to the first clause boundary; it is classified by its beginning only.
 # A comma before a year belongs to a date ("after the date of the Proclamation of January 25, 2021").
 _ANCHOR = (
-    r"(?P<anchor>(?:[^,;:.()\n]|\.(?=\d)|,(?=\s\d{4}\b)|\([^()\n]{0,40}\)|(?<=\b[A-Z])\.|(?<=U\.S)\.){1,160}?)"
+    r"(?P<anchor>(?:[^,;:.()\n]|\.(?=\d)|,(?=\s\d{4}\b)|\([^()\n]{0,40}\)|(?<=\b[A-Z])\.|(?<=U\.S)\.)"
+    r"{1,160}?)"
 )
 # The anchor ends at a clause boundary, a relative or purpose word ("the date on which ..." goes on), a
 # duty modal ("of the date of this order shall"), or "until"/"unless"; an enumerator ("subsection (g)")
@@ -61,7 +62,7 @@ _ANCHOR_END = (
     r"|(?<!\bon)\s+which\b|\s+(?:for|to|that|recommending|and(?!\s+(?:the\s+)?(?:date|signing))|"
     r"unless|until|if|in\s+order|shall|must|should|will|may)\b|$)"
 )
-# An instrument anchor ends after its name: "the date of this order provide a report" → "the date of this order".
+# An instrument anchor ends after its name: "the date of this order provide a report" stops at "order".
 _INSTRUMENT_ANCHOR = re.compile(
     r"^(?:the\s+)?(?:(?:date|day)\s+of\s+(?:the\s+)?(?:(?:enactment|signing|issuance)\s+of\s+)?)?"
     r"(?:this|the\s+present)\s+(?:executive\s+order|order|memorandum|proclamation|directive|determination"
@@ -78,7 +79,7 @@ OFFSET = re.compile(
 )
 # "60 days after the date of this order" with no "within"; "expire 1 year after" is filtered later.
 BARE_OFFSET = re.compile(
-    rf"(?<![\w-])(?P<num>\d{{1,4}}(?:\s*\(\d{{1,4}}\))?|{WORDNUM}(?:\s*\(\d{{1,4}}\))?)\s+(?P<unit>{UNIT})\s+"
+    rf"(?<![\w-])(?:(?P<rel>[Nn]o\s+more\s+than|[Nn]ot\s+more\s+than)\s+)?(?P<num>\d{{1,4}}(?:\s*\(\d{{1,4}}\))?|{WORDNUM}(?:\s*\(\d{{1,4}}\))?)\s+(?P<unit>{UNIT})\s+"
     rf"(?P<prep>after|following|prior\s+to|before)\s+"
     rf"{_ANCHOR}{_ANCHOR_END}"
 )
@@ -361,7 +362,9 @@ def _recurrence_of(m: re.Match[str]) -> str | None:
     if g.get("basis"):
         return frequency(g["basis"])
     if g.get("each"):
-        return frequency({"month": "monthly", "quarter": "quarterly", "year": "annually", "week": "weekly"}[g["each"]])
+        return frequency(
+            {"month": "monthly", "quarter": "quarterly", "year": "annually", "week": "weekly"}[g["each"]]
+        )
     for key in ("adv", "adj"):
         if g.get(key):
             return frequency(g[key])
@@ -372,85 +375,3 @@ def _recurrence_of(m: re.Match[str]) -> str | None:
     if "each fiscal year" in m.group(0):
         return frequency("annually")
     return None
-
-
-# Each finder runs only near its trigger words (case-sensitive literal alternations, which the regex
-# engine scans fast): (finder, trigger, chars kept before the trigger, chars kept after it).
-Finder = Callable[[str, list[tuple[int, int]]], Iterator[TimeToken]]
-FINDERS: list[tuple[Finder, re.Pattern[str], int, int]] = [
-    (_offsets, re.compile(r"day|week|month|year|hour|Day|Week|Month|Year|Hour"), 110, 260),
-    (
-        _dates,
-        re.compile(
-            r"January|February|March|April|May|June|July|August|September|October|November"
-            r"|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.|/1|/2"
-            r"|fiscal|FY|calendar|end of|eadline"
-        ),
-        110,
-        90,
-    ),
-    (_events, re.compile(r"pon|ollowing|soon|before|immediately|After"), 10, 220),
-    (
-        _recurrences,
-        re.compile(
-            r"annual|biennial|quarterl|monthly|weekly|basis|every|once|fiscal|thereafter"
-            r"|Annual|Biennial|Quarterl|Monthly|Every|Once"
-        ),
-        90,
-        130,
-    ),
-]
-
-
-def _windows(text: str, trigger: re.Pattern[str], before: int, after: int) -> list[tuple[int, int]]:
-    """Merged spans around trigger words, clipped to their paragraph (no phrase crosses a line)."""
-    out: list[tuple[int, int]] = []
-    for m in trigger.finditer(text):
-        lo = max(m.start() - before, text.rfind("\n", 0, m.start()) + 1)
-        nl = text.find("\n", m.end())
-        hi = min(m.end() + after, nl if nl >= 0 else len(text))
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
-        else:
-            out.append((lo, hi))
-    return out
-
-
-def tokenize(text: str) -> list[TimeToken]:
-    """All time tokens of `text`, ordered by start; a token inside a longer one is dropped, except
-    that recurrences are kept beside the deadline they repeat."""
-    found = list(
-        {
-            (t.start, t.end, t.kind): t
-            for finder, trig, b, a in FINDERS
-            for t in finder(text, _windows(text, trig, b, a))
-        }.values()
-    )
-    found.sort(key=lambda t: (t.start, -(t.end - t.start)))
-    kept: list[TimeToken] = []
-    for tok in found:
-        if any(
-            k.start <= tok.start and tok.end <= k.end and (k.kind == "recur") == (tok.kind == "recur")
-            for k in kept
-        ):
-            continue
-        if tok.kind == "recur" and any(k.start <= tok.start < k.end and k.recurrence for k in kept):
-            continue
-        kept = [
-            k
-            for k in kept
-            if not (
-                tok.start <= k.start
-                and k.end <= tok.end
-                and k is not tok
-                and (k.kind == "recur") == (tok.kind == "recur")
-            )
-        ]
-        kept.append(tok)
-    # Overlapping (not nested) deadline tokens: keep the earlier one.
-    out: list[TimeToken] = []
-    for tok in kept:
-        if tok.kind != "recur" and any(o.kind != "recur" and o.end > tok.start for o in out):
-            continue
-        out.append(tok)
-    return out
