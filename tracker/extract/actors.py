@@ -21,6 +21,12 @@ CUE = re.compile(
     r"|(?P<inf>to\s+be\s+(?:obligated|held|delivered|submitted|filed|published|completed|made|provided|placed))"
     r"|(?P<proviso>provided\s+that))\b"
 )
+# The first letter of every CUE alternative, after a word boundary, with what must follow it (one character
+# is consumed, so no start is skipped).
+_CUE_OPENER = re.compile(
+    r"[smwiardotp](?<!\w.)(?=hall|ust|hould|ill|ay|s\s|re\s|uthorize|equir|irect|nstructs|rders"
+    r"|\s+requirement|he\s+requirement|o\s+be|rovided)"
+)
 # Verbs after a cue that make the clause a rule about the law itself, not a duty with a deadline.
 NOT_DUTY = re.compile(
     r"^\s*(?:also\s+)?(?:be\s+(?:deemed|construed|considered|effective|in\s+effect|void)|expire|terminate|remain|continue"
@@ -31,16 +37,45 @@ NOT_DUTY = re.compile(
 HORTATORY = {"should", "enc"}
 
 
+# Precompiled forms of the small patterns used per clause.
+_WS = re.compile(r"\s+")
+_PASSIVE = re.compile(r"\s+(?:also\s+)?be\s+\w+(?:ed|en|wn|ld|ne|de)\b")
+_BE_VERB = re.compile(r"\s+(?:also\s+)?be\s+(\w+)")
+_PAREN = re.compile(r"\s*\([^()]*\)")
+_ACRONYM_PAREN = re.compile(r"\s*\([A-Z]{2,}\)")
+_LEAD_THE = re.compile(r"^(?:the|all\s+of\s+the)\s+", re.I)
+_HEADS_OF = re.compile(r"^(heads?\s+of)\s+(?:all|the)\s+", re.I)
+_REQUIRES_SUBJECT = re.compile(r"\s*(?:that\s+)?([^,;]{1,120}?)(?=,|\s+to\s+[a-z])")
+_PARTS = re.compile(r",|—|:(?!\d)")
+_QUALIFYING = re.compile(
+    r"(?:in\s+(?:consultation|coordination|collaboration)\s+with|through|acting\s+through|as\s+defined"
+    r"|as\s+appropriate|consistent|to\s+the\s+extent|within\s+existing|after\s+(?:consultation|notifying)"
+    r"|including|and\s+in\s+consultation|as\s+the\s|or\s+designee|where\s+appropriate|respectively)\b",
+    re.I,
+)
+_ALL_EACH = re.compile(r"(?:All|Each|Any)\b")
+_ENUM_HEAD = re.compile(r"^[“\"]?\([a-zA-Z0-9]{1,5}\)\s*")
+_CAPS_HEAD = re.compile(r"^[“\"]?[A-Z][A-Z ,’'-]+\.(?:—|\s*$)")
+_RUN_IN = re.compile(r"^[“\"]?[A-Z][\w ,’'-]+\.—")
+_SUBJECT_END = re.compile(r",|\s(?:for\s+which|which|that|who|under|described|pursuant)\s")
+_LEAD_ADVERBS = re.compile(
+    r"^[\s,]*(?:(?:also|jointly|subsequently|annually|immediately|promptly|hereby|,)\s*)*"
+)
+_LEAD_QUALIFIERS = re.compile(
+    r"^(?:[,\s]*(?:as\s+appropriate|to\s+the\s+extent[^,]*|consistent\s+with[^,]*|within\s+existing"
+    r"\s+appropriations|in\s+consultation\s+with[^,]*|in\s+coordination\s+with[^,]*|through\s+[^,]*"
+    r"|after\s+consultation\s+with[^,]*|after\s+notifying[^,]*|and)\s*,)+",
+    re.I,
+)
+_HEAD_WORD = re.compile(r"[\w’'-]+")
+
+
 def is_hortatory(cue: Cue) -> bool:
     return cue.kind in HORTATORY or cue.word in HORTATORY
 
 
 def is_passive(text: str, cue: Cue) -> bool:
-    return (
-        cue.kind == "modal"
-        and re.match(r"\s+(?:also\s+)?be\s+\w+(?:ed|en|wn|ld|ne|de)\b", text[cue.end : cue.end + 40])
-        is not None
-    )
+    return cue.kind == "modal" and _PASSIVE.match(text, cue.end, cue.end + 40) is not None
 
 
 _INTRO = re.compile(
@@ -74,10 +109,17 @@ class Cue:
 
 def cues(text: str, start: int, end: int) -> list[Cue]:
     out = []
-    for m in CUE.finditer(text, start, end):
-        kind = next(k for k, v in m.groupdict().items() if v)
+    pos = start  # `CUE.finditer(text, start, end)`, trying only where `_CUE_OPENER` allows a match
+    for o in _CUE_OPENER.finditer(text, start, end):
+        if o.start() < pos:
+            continue
+        m = CUE.match(text, o.start(), end)
+        if m is None:
+            continue
+        pos = m.end()
+        kind = m.lastgroup or ""  # the alternatives are the only groups, and each one is non-empty
         word = m.group(kind).lower()
-        out.append(Cue(kind, re.sub(r"\s+", " ", word), m.start(), m.end()))
+        out.append(Cue(kind, word if word.isalpha() else _WS.sub(" ", word), m.start(), m.end()))
     return out
 
 
@@ -98,12 +140,11 @@ def modal_of(cue: Cue) -> str:
 
 
 def _clean_np(np: str) -> str:
-    np = re.sub(
-        r"\s*\([^()]*\)", lambda m: m.group(0) if re.fullmatch(r"\s*\([A-Z]{2,}\)", m.group(0)) else "", np
-    )
+    if "(" in np:
+        np = _PAREN.sub(lambda m: m.group(0) if _ACRONYM_PAREN.fullmatch(m.group(0)) else "", np)
     np = np.strip(' ,;:—-“”"')
-    np = re.sub(r"^(?:the|all\s+of\s+the)\s+", "", np, flags=re.I)
-    np = re.sub(r"^(heads?\s+of)\s+(?:all|the)\s+", r"\1 ", np, flags=re.I)  # "heads of all agencies"
+    np = _LEAD_THE.sub("", np)
+    np = _HEADS_OF.sub(r"\1 ", np)  # "heads of all agencies"
     return " ".join(np.split())
 
 
@@ -119,30 +160,25 @@ def subject_before(text: str, clause_start: int, cue: Cue, tokens: list[tuple[in
         return _clean_np(_subject_np(m.group(1))) if m else ""
     if cue.kind == "requires":
         tail = text[cue.end : cue.end + 200]
-        m = _THAT_SUBJECT.match(tail) or re.match(r"\s*(?:that\s+)?([^,;]{1,120}?)(?=,|\s+to\s+[a-z])", tail)
+        m = _THAT_SUBJECT.match(tail) or _REQUIRES_SUBJECT.match(tail)
         return _clean_np(m.group(1)) if m else ""
-    chunk = _RUN_IN_HEADING.sub("", chunk)  # "Hearing.—The Commission will": the heading is context
+    if ".—" in chunk:  # "Hearing.—The Commission will": the heading is context
+        chunk = _RUN_IN_HEADING.sub("", chunk)
     m = _FIRST_MODAL.search(chunk)
     if m:  # "All parties ... should participate in a conference to be held": the subject of the first modal
         chunk = chunk[: m.start()]
-    parts = [p for p in re.split(r",|—|:(?!\d)", chunk)]
+    parts = [p for p in _PARTS.split(chunk)]
     for part in reversed(parts):
         p = part.strip()
         if not p:
             continue
-        if re.match(
-            r"(?:in\s+(?:consultation|coordination|collaboration)\s+with|through|acting\s+through|as\s+defined"
-            r"|as\s+appropriate|consistent|to\s+the\s+extent|within\s+existing|after\s+(?:consultation|notifying)"
-            r"|including|and\s+in\s+consultation|as\s+the\s|or\s+designee|where\s+appropriate|respectively)\b",
-            p,
-            re.I,
-        ):
+        if _QUALIFYING.match(p):
             continue
         break
     # The subject is the first segment after the introductory phrases.
     for part in parts:
         p = _subject_np(part.strip())
-        if not p or (_INTRO.match(p) and not re.match(r"(?:All|Each|Any)\b", p)):
+        if not p or (_INTRO.match(p) and not _ALL_EACH.match(p)):
             continue
         return _clean_np(_subject_np(p))
     return ""
@@ -183,9 +219,12 @@ _FIRST_MODAL = re.compile(r"\s(?:shall|must|should|will|may)\s")
 
 def _subject_np(p: str) -> str:
     # "(i) The Secretary" → "The Secretary"; "If X receives ..., she" handled by the caller's split.
-    p = re.sub(r"^[“\"]?\([a-zA-Z0-9]{1,5}\)\s*", "", p)
-    p = re.sub(r"^[“\"]?[A-Z][A-Z ,’'-]+\.(?:—|\s*$)", "", p).strip()  # statute heading "IN GENERAL.—"
-    p = re.sub(r"^[“\"]?[A-Z][\w ,’'-]+\.—", "", p)
+    p = _ENUM_HEAD.sub("", p)
+    if "." in p:
+        p = _CAPS_HEAD.sub("", p)  # statute heading "IN GENERAL.—"
+    p = p.strip()
+    if ".—" in p:
+        p = _RUN_IN.sub("", p)
     return p
 
 
@@ -229,11 +268,11 @@ def active_verb(participle: str) -> str:
 
 def passive_action(text: str, clause_start: int, cue: Cue) -> str:
     """ "an environmental assessment ... shall be completed" → "complete an environmental assessment"."""
-    m = re.match(r"\s+(?:also\s+)?be\s+(\w+)", text[cue.end : cue.end + 40])
+    m = _BE_VERB.match(text, cue.end, cue.end + 40)
     if not m:
         return ""
     subject = text[clause_start : cue.start]
-    subject = re.split(r",|\s(?:for\s+which|which|that|who|under|described|pursuant)\s", subject)[0]
+    subject = _SUBJECT_END.split(subject, 1)[0]
     subject = _subject_np(subject.strip(' “"')).strip()
     words = subject.split()
     if not words or len(words) > 8:
@@ -258,23 +297,14 @@ def action_after(text: str, cue: Cue, end: int, tokens: list[tuple[int, int]]) -
     for s, e in sorted(tokens, reverse=True):
         if pos <= s and e <= end:
             chunk = chunk[: s - pos] + "\x00" * (e - s) + chunk[e - pos :]
-    chunk = re.sub(
-        r"^[\s,]*(?:(?:also|jointly|subsequently|annually|immediately|promptly|hereby|,)\s*)*", "", chunk
-    )
-    chunk = re.sub(
-        r"^(?:[,\s]*(?:as\s+appropriate|to\s+the\s+extent[^,]*|consistent\s+with[^,]*|within\s+existing"
-        r"\s+appropriations|in\s+consultation\s+with[^,]*|in\s+coordination\s+with[^,]*|through\s+[^,]*"
-        r"|after\s+consultation\s+with[^,]*|after\s+notifying[^,]*|and)\s*,)+",
-        "",
-        chunk,
-        flags=re.I,
-    )
+    chunk = _LEAD_ADVERBS.sub("", chunk)
+    chunk = _LEAD_QUALIFIERS.sub("", chunk)
     chunk = _ADVERBIAL.sub("", chunk.lstrip(" ,\x00"))
     # "conduct such review and within 200 days ... provide a report": the deadline times the second verb.
     m = _AND_TIMED.match(chunk)
     if m:
         chunk = m.group("rest")
-    m = re.match(r"[\w’'-]+", chunk)
+    m = _HEAD_WORD.match(chunk)
     head, rest = (m.group(0), chunk[m.end() :].lstrip()) if m else ("", chunk)
     # Between the verb and its object: recipients, channels and time phrases set off by commas
     # ("submit to the Director of OMB, within 90 days ..., a detailed plan") or a named recipient

@@ -86,12 +86,15 @@ def classify(anchor_text: str, doc: Document, report: ReportAnchor | None = None
     return Anchor(AnchorKind.EVENT, None, t, "")
 
 
-def dated_event(anchor_text: str, text: str, sentences: list[tuple[int, int]]) -> tuple[dt.date, str] | None:
+def dated_event(
+    anchor_text: str, text: str, sentences: list[tuple[int, int]], lowered: list[str] | None = None
+) -> tuple[dt.date, str] | None:
     """Date of an event the text dates elsewhere: "the enactment of HIFPA" with "On December 18, 2015,
     the President signed ... (HIFPA)"; "the expiration of the ... authority under section 309(j)(11)"
     with "section 309(j)(11) ... shall expire September 30, 2034"; "the hearing date" with "will hold
     a hearing ... on August 4, 2016". The sentence must name the event's key (an acronym, a section
-    citation, or the event noun itself) and its verb; after "inserting" only the new text counts."""
+    citation, or the event noun itself) and its verb; after "inserting" only the new text counts.
+    `lowered` may hold each sentence's `.lower()`, computed once per document by the caller."""
     low = anchor_text.lower()
     noun = next((n for n in _EVENT_VERBS if re.search(rf"\b{n}\b", low)), None)
     if noun is None:
@@ -102,26 +105,36 @@ def dated_event(anchor_text: str, text: str, sentences: list[tuple[int, int]]) -
     if not keys:
         return None
     verb = re.compile(rf"\b(?:{_EVENT_VERBS[noun]})\b", re.I)
-    for s, e in sentences:
-        sent = text[s:e]
-        if not all(k.lower() in sent.lower() for k in keys) or not verb.search(sent):
-            continue
-        if noun == "hearing" and not re.search(
-            r"\bwill\s+hold\b|\bto\s+be\s+held\b|\bbeginning\s+at\b", sent
-        ):
-            continue
-        cut = sent.find("inserting")
-        scope = sent[cut:] if cut >= 0 else sent
-        dates = [m for m in _DATE_RX.finditer(scope)]
-        if not dates:
-            continue
-        vpos = [m.start() for m in verb.finditer(scope)]
-        best = min(dates, key=lambda d: min(abs(d.start() - v) for v in vpos) if vpos else 0)
-        ref, _ = parse_date(best.group(0))
-        when = ref_date(ref) if ref else None
-        if when:
-            return when, f"text: {sent.strip()[:160]}"
+    low_keys = [k.lower() for k in keys]
+    for i, (s, e) in enumerate(sentences):
+        low_sent = lowered[i] if lowered is not None else text[s:e].lower()
+        for k in low_keys:
+            if k not in low_sent:
+                break
+        else:
+            sent = text[s:e]
+            found = _dated_sentence(sent, noun, verb)
+            if found:
+                return found
     return None
+
+
+def _dated_sentence(sent: str, noun: str, verb: re.Pattern[str]) -> tuple[dt.date, str] | None:
+    """The date a sentence naming the event gives it (the one nearest the verb), if the verb is there."""
+    if not verb.search(sent):
+        return None
+    if noun == "hearing" and not re.search(r"\bwill\s+hold\b|\bto\s+be\s+held\b|\bbeginning\s+at\b", sent):
+        return None
+    cut = sent.find("inserting")
+    scope = sent[cut:] if cut >= 0 else sent
+    dates = [m for m in _DATE_RX.finditer(scope)]
+    if not dates:
+        return None
+    vpos = [m.start() for m in verb.finditer(scope)]
+    best = min(dates, key=lambda d: min(abs(d.start() - v) for v in vpos) if vpos else 0)
+    ref, _ = parse_date(best.group(0))
+    when = ref_date(ref) if ref else None
+    return (when, f"text: {sent.strip()[:160]}") if when else None
 
 
 _DATED_INSTRUMENT = re.compile(

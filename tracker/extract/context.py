@@ -30,6 +30,13 @@ class _Ctx:
     cue_cache: dict[tuple[int, bool], list[Cue]] = field(default_factory=dict)
     units: list[Unit] = field(default_factory=list)
     unit_index: int = 0
+    lowered: list[str] | None = None  # `text[s:e].lower()` per sentence, made on first use
+
+
+def _lowered(ctx: _Ctx) -> list[str]:
+    if ctx.lowered is None:
+        ctx.lowered = [ctx.text[s:e].lower() for s, e in ctx.sentences]
+    return ctx.lowered
 
 
 def _valid_cues(ctx: _Ctx, unit: Unit, allow_may: bool = False) -> list[Cue]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from tracker.extract.numbers import NUM, UNIT, parse_number, parse_unit
-from tracker.extract.patterns import TimeToken, every
+from tracker.extract.numbers import NUM, UNIT, every, parse_number, parse_unit
+from tracker.extract.patterns import TimeToken
 from tracker.extract.scan import tokenize
 from tracker.model import DateRef, DateRefKind, DeadlineExpr, Period
 

@@ -17,6 +17,7 @@ _QUALIFIER = re.compile(
     r"|respectively|each|where\s+appropriate|\x00)",
     re.I,
 )
+_PURPOSE = re.compile(r"(?:to|in\s+order\s+to|so\s+that)\s")
 
 
 def _leadin_mode(
@@ -37,7 +38,7 @@ def _leadin_mode(
                     a, b = t.start - c.end, t.end - c.end
                     chunk = chunk[:a] + "\x00" * (b - a) + chunk[b:]
             chunk = chunk.rstrip(' :—–”"')
-            parts = [p.strip() for p in re.split(r",", chunk)]
+            parts = [p.strip() for p in chunk.split(",")]
             if all(not p or _QUALIFIER.match(p) for p in parts):
                 return "bare"
             return "verb"
@@ -57,9 +58,7 @@ def _has_own_verb(ctx: _Ctx, lead: Unit, per_unit: dict[int, list[TimeToken]], i
         if a >= 0:
             chunk = chunk[:a] + "\x00" * (b - a) + chunk[b:]
     parts = [p.strip() for p in chunk.rstrip(' :—–”"').split(",")]
-    return any(
-        p and not (_QUALIFIER.match(p) or re.match(r"(?:to|in\s+order\s+to|so\s+that)\s", p)) for p in parts
-    )
+    return any(p and not (_QUALIFIER.match(p) or _PURPOSE.match(p)) for p in parts)
 
 
 def _is_heading(ctx: _Ctx, unit: Unit) -> bool:

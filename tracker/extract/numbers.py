@@ -168,3 +168,38 @@ def ref_date(ref: DateRef) -> dt.date | None:
     if ref.kind == DateRefKind.DATE and ref.month and ref.day:
         return dt.date(ref.year, ref.month, ref.day)
     return None
+
+
+# Recurrence words and periods as RRULE frequencies.
+_FREQ = {
+    "annual": "FREQ=YEARLY;INTERVAL=1",
+    "annually": "FREQ=YEARLY;INTERVAL=1",
+    "yearly": "FREQ=YEARLY;INTERVAL=1",
+    "biennial": "FREQ=YEARLY;INTERVAL=2",
+    "biennially": "FREQ=YEARLY;INTERVAL=2",
+    "semiannual": "FREQ=MONTHLY;INTERVAL=6",
+    "semiannually": "FREQ=MONTHLY;INTERVAL=6",
+    "biannual": "FREQ=MONTHLY;INTERVAL=6",
+    "biannually": "FREQ=MONTHLY;INTERVAL=6",
+    "quarterly": "FREQ=MONTHLY;INTERVAL=3",
+    "monthly": "FREQ=MONTHLY;INTERVAL=1",
+    "weekly": "FREQ=WEEKLY;INTERVAL=1",
+}
+_UNIT_FREQ = {
+    Unit.DAYS: ("DAILY", 1),
+    Unit.WEEKS: ("WEEKLY", 1),
+    Unit.MONTHS: ("MONTHLY", 1),
+    Unit.YEARS: ("YEARLY", 1),
+    Unit.HOURS: ("HOURLY", 1),
+}
+
+
+def frequency(word: str) -> str | None:
+    return _FREQ.get(word.lower().replace("-", ""))
+
+
+def every(amount: int, unit: Unit) -> str | None:
+    if unit == Unit.BUSINESS_DAYS:
+        return None
+    freq, _ = _UNIT_FREQ[unit]
+    return f"FREQ={freq};INTERVAL={amount}"

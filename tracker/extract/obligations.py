@@ -30,7 +30,7 @@ from tracker.extract.anchors import (
     reported_instrument,
 )
 from tracker.extract.clauses import _clause, _split_points, _trim
-from tracker.extract.context import _Ctx, _cue_for, _valid_cues
+from tracker.extract.context import _Ctx, _cue_for, _lowered, _valid_cues
 from tracker.extract.deadlines import expr_of
 from tracker.extract.leadins import (
     _is_heading,
@@ -61,18 +61,23 @@ _RELATIVE = re.compile(
     r"(?<=\w)(?:,|\s+(?:within|by|under|for|to))?\s+(?:which|who|whom|whose|that)(?:\s+[\w’'-]+){0,2}\s*$"
 )
 _LAST_UNTIL = re.compile(r"^\W*(?:with\s+)?the\s+(?:last|final)\s+\w+(?:\s+to\s+be\s+\w+)?\s*$", re.I)
+_CLAUSE_CUT = re.compile(r";|:(?!\d)")
+_BEGINNING_AT = re.compile(r"\bbeginning\s+at\b")
+_BY_AGENT = re.compile(
+    r"\s+be\s+\w+ed\s+by\s+((?:all|each|the|any)\s+[a-z][\w\s]{2,40}?)(?=\s+(?:by|within|not)\b|[,.])"
+)
+_PRONOUN_SUBJECT = re.compile(r"(?:it|this|that|such|which)\b", re.I)
+_GOAL = re.compile(r"\b(?:goal|target|aim)\b", re.I)
 
 
 def _token_ok(ctx: _Ctx, tok: TimeToken, unit: Unit) -> bool:
     before = ctx.text[max(unit.start, tok.start - 200) : tok.start]
-    clause_before = re.split(r";|:(?!\d)", before)[-1]
+    clause_before = _CLAUSE_CUT.split(before)[-1]
     if _EFFECT_BEFORE.search(clause_before):
         return False
     if tok.kind == "date" and tok.relation in ("on", "before") and _PAST_BEFORE.search(clause_before):
         return False
-    return not (
-        tok.kind == "date" and tok.relation == "on" and re.search(r"\bbeginning\s+at\b", clause_before)
-    )
+    return not (tok.kind == "date" and tok.relation == "on" and _BEGINNING_AT.search(clause_before))
 
 
 def _anchor_for(ctx: _Ctx, tok: TimeToken) -> Anchor:
@@ -89,7 +94,9 @@ def _anchor_for(ctx: _Ctx, tok: TimeToken) -> Anchor:
         return Anchor(AnchorKind.EVENT, None, "", "")
     anchor = classify(tok.anchor_text, ctx.doc, ctx.report if ctx.secondary else None)
     if anchor.kind == AnchorKind.EVENT:
-        found = dated_in_phrase(anchor.text) or dated_event(anchor.text, ctx.text, ctx.sentences)
+        found = dated_in_phrase(anchor.text) or dated_event(
+            anchor.text, ctx.text, ctx.sentences, _lowered(ctx)
+        )
         if found:
             kind = AnchorKind.ABSOLUTE if found[1] == "as written" else AnchorKind.EVENT
             return Anchor(kind, found[0], anchor.text, found[1] if kind == AnchorKind.EVENT else "text")
@@ -125,10 +132,7 @@ def _actor(
 ) -> str:
     spans = [(t.start, t.end) for t in toks]
     after = ctx.text[cue.end : cue.end + 60]
-    by_agent = re.match(
-        r"\s+be\s+\w+ed\s+by\s+((?:all|each|the|any)\s+[a-z][\w\s]{2,40}?)(?=\s+(?:by|within|not)\b|[,.])",
-        after,
-    )
+    by_agent = _BY_AGENT.match(after)
     if by_agent:
         return by_agent.group(1).strip()
     actor = subject_before(ctx.text, clause_start, cue, spans)
@@ -154,7 +158,7 @@ def _section_actor(ctx: _Ctx, unit: Unit) -> str:
         pc = _valid_cues(ctx, prev)
         if pc and not is_passive(ctx.text, pc[0]):
             a = subject_before(ctx.text, prev.body_start, pc[0], [])
-            if a and not re.match(r"(?:it|this|that|such|which)\b", a, re.I):
+            if a and not _PRONOUN_SUBJECT.match(a):
                 return a
         j -= 1
     return ""
@@ -341,7 +345,7 @@ def _build(
         flags.append("hortatory")
     if ctx.secondary:
         flags.append("reported")
-    if re.search(r"\b(?:goal|target|aim)\b", text[s:e], re.I) and tok.kind == "date":
+    if tok.kind == "date" and _GOAL.search(text[s:e]):
         flags.append("goal_wording")
     actor_cue = cue
     if cue.start < u.start or cue.start >= u.end:  # inherited from a lead-in

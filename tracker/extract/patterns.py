@@ -21,11 +21,14 @@ from tracker.extract.numbers import (
     NUM,
     UNIT,
     WORDNUM,
+    every,
+    frequency,
     month_number,
     parse_date,
     parse_number,
     parse_unit,
 )
+from tracker.extract.prefilter import scan_windows
 from tracker.model import DateRef, DateRefKind, Period, Unit
 
 
@@ -57,11 +60,14 @@ _ANCHOR = (
 # The anchor ends at a clause boundary, a relative or purpose word ("the date on which ..." goes on), a
 # duty modal ("of the date of this order shall"), or "until"/"unless"; an enumerator ("subsection (g)")
 # does not end it.
+# The leading `(?![^\s,;:)(.])` is implied by the lookahead after it (every branch starts with white space,
+# one of ",;:)(." or the end); it lets the lazy anchor skip the lookahead inside words.
 _ANCHOR_END = (
-    r"(?=\s*(?:,(?!\s\d{4}\b)|[;:)\n]|\((?!(?:[a-z]{1,4}|\d{1,3})\)))|\.(?:\s|$|”)"
+    r"(?![^\s,;:)(.])(?=\s*(?:,(?!\s\d{4}\b)|[;:)\n]|\((?!(?:[a-z]{1,4}|\d{1,3})\)))|\.(?:\s|$|”)"
     r"|(?<!\bon)\s+which\b|\s+(?:for|to|that|recommending|and(?!\s+(?:the\s+)?(?:date|signing))|"
     r"unless|until|if|in\s+order|shall|must|should|will|may)\b|$)"
 )
+_WS = re.compile(r"\s+")
 # An instrument anchor ends after its name: "the date of this order provide a report" stops at "order".
 _INSTRUMENT_ANCHOR = re.compile(
     r"^(?:the\s+)?(?:(?:date|day)\s+of\s+(?:the\s+)?(?:(?:enactment|signing|issuance)\s+of\s+)?)?"
@@ -157,39 +163,6 @@ RECUR = re.compile(
     r"|each\s+fiscal\s+year)"
 )
 
-_FREQ = {
-    "annual": "FREQ=YEARLY;INTERVAL=1",
-    "annually": "FREQ=YEARLY;INTERVAL=1",
-    "yearly": "FREQ=YEARLY;INTERVAL=1",
-    "biennial": "FREQ=YEARLY;INTERVAL=2",
-    "biennially": "FREQ=YEARLY;INTERVAL=2",
-    "semiannual": "FREQ=MONTHLY;INTERVAL=6",
-    "semiannually": "FREQ=MONTHLY;INTERVAL=6",
-    "biannual": "FREQ=MONTHLY;INTERVAL=6",
-    "biannually": "FREQ=MONTHLY;INTERVAL=6",
-    "quarterly": "FREQ=MONTHLY;INTERVAL=3",
-    "monthly": "FREQ=MONTHLY;INTERVAL=1",
-    "weekly": "FREQ=WEEKLY;INTERVAL=1",
-}
-_UNIT_FREQ = {
-    Unit.DAYS: ("DAILY", 1),
-    Unit.WEEKS: ("WEEKLY", 1),
-    Unit.MONTHS: ("MONTHLY", 1),
-    Unit.YEARS: ("YEARLY", 1),
-    Unit.HOURS: ("HOURLY", 1),
-}
-
-
-def frequency(word: str) -> str | None:
-    return _FREQ.get(word.lower().replace("-", ""))
-
-
-def every(amount: int, unit: Unit) -> str | None:
-    if unit == Unit.BUSINESS_DAYS:
-        return None
-    freq, _ = _UNIT_FREQ[unit]
-    return f"FREQ={freq};INTERVAL={amount}"
-
 
 def _period(num: str, unit: str, sign: int = 1) -> tuple[Period | None, tuple[str, ...]]:
     value, mismatch = parse_number(num)
@@ -214,9 +187,46 @@ def _end_of(m: re.Match[str], a_text: str, a_start: int) -> int:
     return a_start + len(a_text) if a_text else m.end()
 
 
+# Literals every match of a pattern contains (one of each group): a window lacking one is not scanned.
+_UNITS = ("day", "week", "month", "year", "hour")
+_NEED: dict[re.Pattern[str], tuple[tuple[str, ...], ...]] = {
+    OFFSET: (("ithin", "later", "first"), _UNITS),
+    BARE_OFFSET: (("after", "following", "prior", "before"), _UNITS),
+    ORDINAL_DAY: (("day",),),
+    WINDOW: (("period",), ("beginning", "starting", "commencing")),
+    COPULAR: (("eadline",),),
+    SCHEDULE: ((":",),),
+    YEAR_END: (("end",),),
+    FISCAL: (("fiscal", "FY"),),
+    FOR_EACH_FY: (("fiscal",), ("each",)),
+    EVENT: (("pon", "ollowing", "soon", "After"),),
+    BEFORE_EVENT: (("before",),),
+    IMMEDIATELY: (("immediately", "soon"),),
+    THEREAFTER: (("thereafter",),),
+}
+
+
+# Where a match can start: each opener consumes one character (so no start is skipped) and only
+# implies what the pattern requires there. A pattern that opens with a word boundary makes the regex
+# engine try every position; the opener is scanned instead and the pattern is matched at its hits.
+_NOT_AFTER_WORD = r"(?<!\w.)"
+_OPENERS: dict[re.Pattern[str], re.Pattern[str]] = {
+    OFFSET: re.compile(rf"[WwNnIi]{_NOT_AFTER_WORD}(?=ithin|ot?\s+later|n\s+the\s+first)"),
+    ORDINAL_DAY: re.compile(
+        rf"[OoNnBb]{_NOT_AFTER_WORD}(?=(?:n\s+or\s+before|ot?\s+later\s+than|y)\s+the\s)"
+    ),
+    ABS_DATE: re.compile(rf"[BbNnOoai]{_NOT_AFTER_WORD}(?=y|ot?\s+later|n|efore|re\s|s\s)"),
+    MONTH_YEAR: re.compile(rf"[BbNnSs]{_NOT_AFTER_WORD}(?=y|ot?\s+later|tarting|eginning|efore)"),
+    EVENT: re.compile(rf"[UuFfAa]{_NOT_AFTER_WORD}(?=pon|ollowing|s\s+soon|fter)"),
+    RECUR: re.compile(
+        rf"[aoebsqm]{_NOT_AFTER_WORD}(?=t\s+least|nce\s+every|very|n\s+an?\s|nnual|iennial|emi-?annual"
+        r"|i-?annual|uarterly|onthly|ach\s+fiscal)"
+    ),
+}
+
+
 def _scan(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
-    for a, b in windows:
-        yield from rx.finditer(text, a, b)
+    return scan_windows(rx, text, windows, _NEED.get(rx, ()), _OPENERS.get(rx))
 
 
 def _offsets(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
@@ -227,7 +237,7 @@ def _offsets(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
             period, flags = _period(m.group("num"), m.group("unit"), -1 if negative else 1)
             if period is None:
                 continue
-            rel = re.sub(r"\s+", "_", (m.groupdict().get("rel") or "after").lower())
+            rel = _WS.sub("_", (m.groupdict().get("rel") or "after").lower())
             if rx is BARE_OFFSET and not prep:
                 continue
             a_text, a_start = _anchor(m)
@@ -285,7 +295,7 @@ def _dates(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
             ref, mismatch = parse_date(m.group("date"))
             if ref is None:
                 continue
-            rel = re.sub(r"\s+", "_", m.group("rel").lower())
+            rel = _WS.sub("_", m.group("rel").lower())
             flags = ("weekday_mismatch",) if mismatch else ()
             yield TimeToken("date", m.start(), m.end(), m.group(0), rel, None, ref, flags=flags)
     for m in _scan(SCHEDULE, text, windows):
@@ -300,7 +310,7 @@ def _dates(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
         if not month or int(m.group("year")) < 1:
             continue
         ref = DateRef(DateRefKind.MONTH, int(m.group("year")), month)
-        rel = re.sub(r"\s+", "_", m.group("rel").lower())
+        rel = _WS.sub("_", m.group("rel").lower())
         yield TimeToken("date", m.start(), m.end(), m.group(0), rel, None, ref, flags=("month_only",))
     for m in _scan(YEAR_END, text, windows):
         if int(m.group("fy") or m.group("year") or m.group("plain")) < 1:
@@ -314,7 +324,7 @@ def _dates(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
         if int(m.group("fy")) < 1:
             continue
         ref = DateRef(DateRefKind.FISCAL_YEAR, int(m.group("fy")))
-        rel = re.sub(r"\s+", "_", m.group("rel").lower())
+        rel = _WS.sub("_", m.group("rel").lower())
         yield TimeToken("date", m.start(), m.end(), m.group(0), rel, None, ref)
     for m in _scan(FOR_EACH_FY, text, windows):
         years = [int(y) for y in re.findall(r"\d{4}", m.group("list"))]
@@ -331,7 +341,7 @@ def _events(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
     for rx in (EVENT, BEFORE_EVENT):
         for m in _scan(rx, text, windows):
             a_text, a_start = _anchor(m)
-            rel = re.sub(r"\s+", "_", (m.groupdict().get("rel") or m.groupdict().get("rel2") or "").lower())
+            rel = _WS.sub("_", (m.groupdict().get("rel") or m.groupdict().get("rel2") or "").lower())
             yield TimeToken(
                 "event", m.start(), m.end(), m.group(0), rel, anchor_text=a_text, anchor_start=a_start
             )

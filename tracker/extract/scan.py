@@ -36,12 +36,71 @@ FINDERS: list[tuple[Finder, tuple[str, ...], int, int]] = [
         130,
     ),
 ]
-# One alternation per finder: Python's regex engine scans a short literal alternation faster than one
-# union of all the literals.
-_TRIGGERS = [
-    re.compile("|".join(re.escape(lit) for lit in sorted(lits, key=len, reverse=True)))
-    for _, lits, _, _ in FINDERS
-]
+# Trigger search. A literal alternation makes the regex engine try every position whose character starts
+# some literal ("e" for "eadline", "o" for "once"): slow on English text. Instead one pass finds every
+# literal of every finder at its rarest character (the pivot), checked by a lookbehind and a lookahead;
+# each hit is then matched against the literals of that pivot in Python, and each finder's occurrences
+# are re-read as the leftmost-longest, non-overlapping scan of its own alternation.
+_COMMON = " etinaorscdhlufpmgy,bv.wkxzqj"  # by falling frequency in English prose; others are rarer
+
+
+def _pivot(lit: str) -> int:
+    return min(range(len(lit)), key=lambda i: (-_COMMON.find(lit[i]) if lit[i] in _COMMON else -99, i))
+
+
+def _trigger_rx(pivots: dict[str, list[tuple[str, int, tuple[int, ...]]]]) -> re.Pattern[str]:
+    alts = []
+    for ch, lits in pivots.items():
+        checks = []
+        for lit, k, _ in lits:
+            behind = f"(?<={re.escape(lit[: k + 1])})" if k else ""
+            ahead = f"(?={re.escape(lit[k + 1 :])})" if k + 1 < len(lit) else ""
+            checks.append(behind + ahead)
+        alts.append(f"{re.escape(ch)}(?:{'|'.join(checks)})")
+    return re.compile("|".join(alts))
+
+
+_OWNERS: dict[str, tuple[int, ...]] = {}
+for _i, (_, _lits, _, _) in enumerate(FINDERS):
+    for _lit in _lits:
+        _OWNERS[_lit] = (*_OWNERS.get(_lit, ()), _i)
+# Pivot character → (literal, pivot offset, finders that use it).
+_PIVOTS: dict[str, list[tuple[str, int, tuple[int, ...]]]] = {}
+for _lit, _own in sorted(_OWNERS.items(), key=lambda lo: (-len(lo[0]), lo[0])):
+    _k = _pivot(_lit)
+    _PIVOTS.setdefault(_lit[_k], []).append((_lit, _k, _own))
+# Literals whose best pivot is still a common letter ("soon", "once", "calendar", "pon") are cheaper to
+# find with `str.find` than to have the regex stop at every "s", "c", "l" or "p".
+_FIND = [(lit, own) for ch in "sclp" for lit, _, own in _PIVOTS.get(ch, ())]
+_TRIGGER = _trigger_rx({ch: lits for ch, lits in _PIVOTS.items() if ch not in "sclp"})
+
+
+def _triggers(text: str) -> list[list[tuple[int, int]]]:
+    """Per finder, the spans its literal alternation (longest first) would match, left to right."""
+    found: list[list[tuple[int, int]]] = [[] for _ in FINDERS]
+    for m in _TRIGGER.finditer(text):
+        p = m.start()
+        for lit, k, owners in _PIVOTS[text[p]]:
+            if p >= k and text.startswith(lit, p - k):
+                for f in owners:
+                    found[f].append((p - k, p - k + len(lit)))
+    for lit, owners in _FIND:
+        i = text.find(lit)
+        while i >= 0:
+            for f in owners:
+                found[f].append((i, i + len(lit)))
+            i = text.find(lit, i + 1)
+    out = []
+    for spans in found:
+        spans.sort(key=lambda se: (se[0], -se[1]))
+        kept = []
+        end = -1
+        for s, e in spans:
+            if s >= end:
+                kept.append((s, e))
+                end = e
+        out.append(kept)
+    return out
 
 
 def _all_windows(text: str) -> list[list[tuple[int, int]]]:
@@ -49,11 +108,10 @@ def _all_windows(text: str) -> list[list[tuple[int, int]]]:
     crosses a line)."""
     out: list[list[tuple[int, int]]] = []
     n = len(text)
-    for trigger, (_, _, before, after) in zip(_TRIGGERS, FINDERS, strict=True):
+    for spans, (_, _, before, after) in zip(_triggers(text), FINDERS, strict=True):
         win: list[tuple[int, int]] = []
         line_start, line_end = 0, -1
-        for m in trigger.finditer(text):
-            ms, me = m.start(), m.end()
+        for ms, me in spans:
             if ms > line_end:  # a new paragraph: find its bounds once
                 line_start = text.rfind("\n", 0, ms) + 1
                 nl = text.find("\n", me)
@@ -81,30 +139,41 @@ def tokenize(text: str) -> list[TimeToken]:
         }.values()
     )
     found.sort(key=lambda t: (t.start, -(t.end - t.start)))
+    # Every kept token starts at or before the current one (they come by start), so "a kept token of
+    # its class contains it" is "one ends at or after it": the furthest end per class decides.
     kept: list[TimeToken] = []
+    reach = {True: -1, False: -1}  # furthest end of a kept token, by "is a recurrence"
+    reach_rec = -1  # furthest end of a kept token that carries a recurrence
     for tok in found:
-        if any(
-            k.start <= tok.start and tok.end <= k.end and (k.kind == "recur") == (tok.kind == "recur")
-            for k in kept
-        ):
+        is_recur = tok.kind == "recur"
+        if reach[is_recur] >= tok.end:
             continue
-        if tok.kind == "recur" and any(k.start <= tok.start < k.end and k.recurrence for k in kept):
+        if is_recur and reach_rec > tok.start:
             continue
-        kept = [
-            k
-            for k in kept
-            if not (
-                tok.start <= k.start
-                and k.end <= tok.end
-                and k is not tok
-                and (k.kind == "recur") == (tok.kind == "recur")
-            )
-        ]
+        if kept and kept[-1].start >= tok.start:  # kept tokens inside it can only start where it does
+            kept = [
+                k
+                for k in kept
+                if not (
+                    tok.start <= k.start
+                    and k.end <= tok.end
+                    and k is not tok
+                    and (k.kind == "recur") == is_recur
+                )
+            ]
+            reach = {c: max((k.end for k in kept if (k.kind == "recur") == c), default=-1) for c in reach}
+            reach_rec = max((k.end for k in kept if k.recurrence), default=-1)
         kept.append(tok)
+        reach[is_recur] = max(reach[is_recur], tok.end)
+        if tok.recurrence:
+            reach_rec = max(reach_rec, tok.end)
     # Overlapping (not nested) deadline tokens: keep the earlier one.
     out: list[TimeToken] = []
+    reach_out = -1  # furthest end of a deadline token in `out`
     for tok in kept:
-        if tok.kind != "recur" and any(o.kind != "recur" and o.end > tok.start for o in out):
-            continue
+        if tok.kind != "recur":
+            if reach_out > tok.start:
+                continue
+            reach_out = max(reach_out, tok.end)
         out.append(tok)
     return out

@@ -8,7 +8,6 @@ paragraph start or after ":", ";" or "—"; headings ("Sec. 3. Title.") become c
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
 
 _ABBREV = {
@@ -88,9 +87,18 @@ _SENT_END = re.compile(r"[.!?][”’\"')\]]*\s+(?=[“\"'(\[]?[A-Z0-9§$]|\((?:
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.[”’\"')\]]*$")
 ENUM = re.compile(r"^[“\"]?\((?P<label>[a-z]{1,5}|[A-Z]{1,5}|\d{1,3})\)\s*")
 _INLINE_ITEM = re.compile(r"(?<=[:;—])\s+(?:and\s+|or\s+)?\((?:[a-z]{1,4}|[A-Z]{1,4}|\d{1,3})\)\s+(?=\S)")
+# The same items found from their punctuation (a pattern that opens with a lookbehind is tried at every
+# position); only a match at the very start of the range needs the lookbehind form.
+_INLINE_ITEM_AT = re.compile(r"[:;—]" + _INLINE_ITEM.pattern[len("(?<=[:;—])") :])
+_NONSPACE = re.compile(r"\S")
 _SECTION_HEAD = re.compile(r"^[“\"]?(?:Sec\.|SEC\.|Section|§)\s*[\dA-Z]")
 _ROMAN = re.compile(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
+# Every string `_ROMAN` matches (labels hold no newline): a set lookup per enumerator.
+_ONES = ("ix", "iv", *(v + "i" * n for v in ("", "v") for n in range(4)))
+_ROMANS = frozenset(x + r for x in ("", "x", "xx", "xxx") for r in _ONES)
 _LEADIN_TAIL = re.compile(r"(?::|—|–|\bfollowing)[”’\"]?\s*$")
+_DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
+_INLINE_LABEL = re.compile(r"(?<=\.)\s+\((?P<label>[a-z]{1,3}|\d{1,3})\)\s+")
 
 
 class _LeadinEnd:
@@ -98,7 +106,27 @@ class _LeadinEnd:
 
     @staticmethod
     def search(chunk: str) -> re.Match[str] | None:
-        return _LEADIN_TAIL.search(chunk[-16:])
+        tail = chunk[-16:]
+        return _LEADIN_TAIL.search(tail) if _leadin_tail(tail) else None
+
+
+def _leadin_tail(tail: str) -> bool:
+    """`_LEADIN_TAIL.search(tail) is not None`, without the regex: ":", "—", "–" or a whole word
+    "following", then at most one closing quote and white space."""
+    t = tail.rstrip()
+    if t[-1:] in ("”", "’", '"') and t:
+        t = t[:-1]
+    if t.endswith((":", "—", "–")):
+        return True
+    if not t.endswith("following"):
+        return False
+    i = len(t) - 10
+    return i < 0 or not (t[i].isalnum() or t[i] == "_")
+
+
+def ends_leadin(text: str, start: int, end: int) -> bool:
+    """`LEADIN_END.search(text[start:end])`, reading only the tail."""
+    return _leadin_tail(text[max(start, end - 16) : end])
 
 
 LEADIN_END = _LeadinEnd()
@@ -151,7 +179,7 @@ def _is_abbrev(chunk: str) -> bool:
     if word in _ABBREV or word.rstrip(".") in _ABBREV:
         return True
     # initials ("R." in "JOSEPH R. BIDEN") and dotted acronyms ("U.S.C.")
-    return len(word) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
+    return len(word) == 1 or bool(_DOTTED.fullmatch(word))
 
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -162,8 +190,7 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         cut = m.start() + 1
         while cut < end and text[cut] in "”’\"')]":
             cut += 1
-        chunk = text[s:cut]
-        if _is_abbrev(chunk):
+        if _is_abbrev(text[max(s, cut - 40) : cut]):  # the last 40 characters of the sentence so far
             continue
         out.append((s, cut))
         s = m.end()
@@ -171,14 +198,26 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         out.append((s, end))
     split: list[tuple[int, int]] = []
     for a, b in out:
-        cuts = [m.end() for m in _INLINE_ITEM.finditer(text, a, b)]
+        cuts = _inline_items(text, a, b)
         prev = a
         for c in cuts:
             item_start = text.rfind("(", prev, c)
             split.append((prev, item_start if item_start > prev else c))
             prev = item_start if item_start > prev else c
         split.append((prev, b))
-    return [(a, b) for a, b in split if text[a:b].strip()]
+    return [(a, b) for a, b in split if _NONSPACE.search(text, a, b)]
+
+
+def _inline_items(text: str, a: int, b: int) -> list[int]:
+    """`[m.end() for m in _INLINE_ITEM.finditer(text, a, b)]`."""
+    cuts = []
+    if a > 0 and text[a - 1] in ":;—":
+        m = _INLINE_ITEM.match(text, a, b)
+        if m:
+            cuts.append(m.end())
+            a = m.end()
+    cuts.extend(m.end() for m in _INLINE_ITEM_AT.finditer(text, a, b))
+    return cuts
 
 
 def _roman_value(label: str) -> int:
@@ -190,21 +229,34 @@ def _roman_value(label: str) -> int:
     return total
 
 
+_ROMAN_VALUES = {r: _roman_value(r) for r in _ROMANS}
+
+
+def _roman(label: str) -> int:
+    value = _ROMAN_VALUES.get(label)
+    return _roman_value(label) if value is None else value
+
+
 def _level(label: str, stack: list[tuple[str, str]], after_leadin: bool = False) -> str:
     if label.isdigit():
         return "digit"
     if label.isupper():
-        if _ROMAN.match(label.lower()) and any(lv == "upper" for lv, _ in stack) and label not in ("I",):
+        if label.lower() in _ROMANS and any(lv == "upper" for lv, _ in stack) and label not in ("I",):
             return "upper_roman" if any(lv == "upper_roman" for lv, _ in stack) else "upper"
         if label == "I" and any(lv == "upper" for lv, _ in stack):
             prev = next(lb for lv, lb in reversed(stack) if lv == "upper")
             return "upper" if prev == "H" else "upper_roman"
         return "upper"
-    if _ROMAN.match(label):
-        last_alpha = next((lb for lv, lb in reversed(stack) if lv == "alpha"), None)
-        last_roman = next((lb for lv, lb in reversed(stack) if lv == "roman"), None)
+    if label in _ROMANS:
+        last_alpha = last_roman = None  # the innermost open alphabetic and roman labels
+        for lv, lb in reversed(stack):
+            if lv == "alpha":
+                if last_alpha is None:
+                    last_alpha = lb
+            elif lv == "roman" and last_roman is None:
+                last_roman = lb
         alpha_next = last_alpha is not None and len(label) == 1 and ord(label) == ord(last_alpha[-1]) + 1
-        roman_next = last_roman is not None and _roman_value(label) == _roman_value(last_roman) + 1
+        roman_next = last_roman is not None and _roman(label) == _roman(last_roman) + 1
         if label == "i" and after_leadin:  # "(h) ... the following:" then "(i)": a new roman level
             return "roman"
         if roman_next and alpha_next:  # "(i)" after "(h)" and "(viii)"... prefer the deeper level
@@ -217,11 +269,6 @@ def _level(label: str, stack: list[tuple[str, str]], after_leadin: bool = False)
     return "alpha"
 
 
-def _has_hot(hot: list[int], start: int, end: int) -> bool:
-    i = bisect_left(hot, start)
-    return i < len(hot) and hot[i] < end
-
-
 def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
     """Units in document order. Item paragraphs get `label`/`level` and a `leadin` when the parent
     paragraph ends in ":" or "—"; the first sentence of an item paragraph has `first_in_item`.
@@ -232,6 +279,8 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
     stack: list[tuple[str, str]] = []  # (level, label) of the open enumerators
     leads: dict[int, Unit | None] = {}  # stack depth → the lead-in unit at that depth
     section = 0
+    tail_leadin = False  # whether units[-1] ends like a lead-in
+    h, nhot = 0, len(hot) if hot is not None else 0
     for p, (ps, pe) in enumerate(paragraphs(text)):
         head = text[ps:pe]
         quoted = head.startswith(("“", '"'))
@@ -241,7 +290,7 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
             section += 1
             stack, leads = [], {}
             # "Sec. 3. Title. (a) Text": the item label may follow the heading inline
-            inline = re.search(r"(?<=\.)\s+\((?P<label>[a-z]{1,3}|\d{1,3})\)\s+", head[:200])
+            inline = _INLINE_LABEL.search(head[:200])
             if inline:
                 m = None
                 lvl = _level(inline.group("label"), stack)
@@ -252,9 +301,7 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
                 label, lvl = None, None
         elif m:
             label = m.group("label")
-            lvl = _level(
-                label, stack, bool(units) and bool(LEADIN_END.search(text[units[-1].start : units[-1].end]))
-            )
+            lvl = _level(label, stack, bool(units) and tail_leadin)
             depth = next((i for i, (lv, _) in enumerate(stack) if lv == lvl), None)
             if depth is None:
                 stack.append((lvl, label))
@@ -271,7 +318,10 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
         parent = leads.get(depth - 2) if is_item else None
         if not is_item:
             leads = {}
-        sents = sentences(text, ps, pe) if hot is None or _has_hot(hot, ps, pe) else [(ps, pe)]
+        if hot is not None:  # skip to the first time phrase at or after this paragraph's start
+            while h < nhot and hot[h] < ps:
+                h += 1
+        sents = sentences(text, ps, pe) if hot is None or (h < nhot and hot[h] < pe) else [(ps, pe)]
         para_units = []
         for i, (a, b) in enumerate(sents):
             u = Unit(a, b, p, label, lvl, body if i == 0 else a, None, [], i == 0, quoted, section)
@@ -283,7 +333,9 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
         units.extend(para_units)
         last = para_units[-1] if para_units else None
         key = depth - 1 if is_item else -1
-        if last is not None and LEADIN_END.search(text[last.start : last.end]):
+        if last is not None:
+            tail_leadin = ends_leadin(text, last.start, last.end)
+        if last is not None and tail_leadin:
             leads[key] = last
         else:
             leads.pop(key, None)
@@ -293,7 +345,7 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
             continue
         prev = units[i - 1]
         if prev.para == u.para and ENUM.match(text[u.start : u.end]):
-            owner = prev if LEADIN_END.search(text[prev.start : prev.end]) else prev.leadin
+            owner = prev if ends_leadin(text, prev.start, prev.end) else prev.leadin
             if owner is not None and owner is not u:
                 u.leadin = owner
                 owner.items.append(u)
