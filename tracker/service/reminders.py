@@ -9,10 +9,17 @@ retry time has come by UPDATE .. WHERE status = 'pending' AND attempts = <seen>.
 lease (`next_attempt_at = now + CLAIM_LEASE`) so a second scheduler leaves it alone while it is
 being sent. The one window left is a crash after the server accepted a message and before it was
 marked sent: the retry then carries the same Message-ID, so mail clients see one message.
+
+Webhooks (`webhooks.urls`) are a second channel through the same log: each URL is a recipient
+`webhook:<scheme://host/…#hash of the URL>` (the path, which holds Slack's and Teams' credential,
+is never stored), one POST per reminder, with the same claim, backoff and X-Tracker-Delivery id on
+every retry. The signature's timestamp is the one clock reading per POST: receivers compare it
+with their own clock, so it is the time of sending even when `today` is given.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
@@ -23,7 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from tracker import feeds, reminders
+from tracker import feeds, notifications, reminders, webhooks
 from tracker.config import Settings
 from tracker.errors import ConfigError, NetworkError, TrackerError
 from tracker.mailer import Mailer, MessageRefused
@@ -64,10 +71,15 @@ class SweepReport:
         return sum(o.state == state for o in self.outcomes)
 
 
+def webhook_targets(settings: Settings) -> dict[str, str]:
+    """Webhook URLs by their reminder-log recipient."""
+    return {notifications.recipient(url): url for url in settings.webhooks.urls}
+
+
 def policy(settings: Settings) -> reminders.Policy:
     r = settings.reminders
     return reminders.Policy(
-        recipients=tuple(r.recipients),
+        recipients=(*r.recipients, *webhook_targets(settings)),
         lead_days=tuple(r.lead_days),
         lead_days_by_tag={tag: tuple(v) for tag, v in r.lead_days_by_tag.items()},
     )
@@ -222,15 +234,24 @@ def mark_failed(
 # --- the sweep --------------------------------------------------------------------------------
 
 
-def sweep(tracker: Tracker, *, today: dt.date | None = None, dry_run: bool = False) -> SweepReport:
-    """One reminder sweep. Idempotent: a second sweep on the same day sends nothing new."""
+def sweep(
+    tracker: Tracker,
+    *,
+    today: dt.date | None = None,
+    dry_run: bool = False,
+    sender: webhooks.Sender | None = None,
+) -> SweepReport:
+    """One reminder sweep. Idempotent: a second sweep on the same day sends nothing new.
+
+    `sender` posts the webhooks (default: a `webhooks.Sender` for this sweep)."""
     settings = tracker.settings
     if today is None:
         now = tracker.clock()
         today = now.astimezone(zone(settings)).date()
     else:
         now = instant(settings, today)
-    report = SweepReport(today, now, dry_run, len(settings.reminders.recipients))
+    channels = len(settings.reminders.recipients) + len(webhook_targets(settings))
+    report = SweepReport(today, now, dry_run, channels)
     due, waiting = plan(tracker, today, now)
     report.waiting = len(waiting)
     items = load_items(tracker, {r.key.obligation_id for r in due})
@@ -238,19 +259,25 @@ def sweep(tracker: Tracker, *, today: dt.date | None = None, dry_run: bool = Fal
     if dry_run:
         report.outcomes = [Outcome(r, items[r.key.obligation_id], "planned") for r in due]
         return report
+    hooks = [r for r in due if notifications.is_webhook(r.key.recipient)]
+    mail = [r for r in due if not notifications.is_webhook(r.key.recipient)]
     down: NetworkError | None = None
     with Mailer(settings.smtp) as mailer:
-        for unit in _units(due, digest=settings.reminders.digest):
+        for unit in _units(mail, digest=settings.reminders.digest):
             down = _send_unit(tracker, mailer, unit, items, now, report, down)
+    if hooks:
+        with contextlib.nullcontext(sender) if sender else webhooks.Sender() as poster:
+            _send_webhooks(tracker, poster, hooks, items, now, report)
     failed, refused = report.count("failed"), report.count("refused")
     if down is not None:
         report.error = NetworkError(f"{down.message}; {failed} reminder(s) left pending", where=down.where)
     elif failed or refused:
-        first = next(o.error for o in report.outcomes if o.state in ("failed", "refused"))
+        first = next(o for o in report.outcomes if o.state in ("failed", "refused"))
         what = ", ".join(
             text for n, text in ((failed, f"{failed} to retry"), (refused, f"{refused} given up")) if n
         )
-        report.error = NetworkError(f"reminders not sent ({what}): {first}", where="smtp")
+        where = "webhooks" if notifications.is_webhook(first.reminder.key.recipient) else "smtp"
+        report.error = NetworkError(f"reminders not sent ({what}): {first.error}", where=where)
     return report
 
 
@@ -294,19 +321,70 @@ def _send_unit(
             error = down = exc
     with tracker.repo() as repo:
         for r, attempt in claimed:
-            item = items[r.key.obligation_id]
-            if error is None:
-                mark_sent(repo, r.key, attempt, now)
-                report.outcomes.append(Outcome(r, item, "sent"))
-            elif isinstance(error, MessageRefused) and error.permanent:
-                text = " ".join(str(error).split())
-                mark_refused(repo, r.key, attempt, text)
-                report.outcomes.append(Outcome(r, item, "refused", text))
-            else:
-                text = " ".join(str(error).split())
-                mark_failed(repo, r.key, attempt, now, text, backoff(tracker.settings, attempt))
-                report.outcomes.append(Outcome(r, item, "failed", text))
+            _record(tracker, repo, r, items[r.key.obligation_id], attempt, now, error, report)
     return down
+
+
+def _record(
+    tracker: Tracker,
+    repo: Repository,
+    r: Reminder,
+    item: Tracked,
+    attempt: int,
+    now: dt.datetime,
+    error: TrackerError | None,
+    report: SweepReport,
+) -> None:
+    """Mark a claimed reminder sent, given up (a permanent refusal) or failed (retried later)."""
+    if error is None:
+        mark_sent(repo, r.key, attempt, now)
+        report.outcomes.append(Outcome(r, item, "sent"))
+        return
+    text = " ".join(str(error).split())
+    if getattr(error, "permanent", False):
+        mark_refused(repo, r.key, attempt, text)
+        report.outcomes.append(Outcome(r, item, "refused", text))
+    else:
+        mark_failed(repo, r.key, attempt, now, text, backoff(tracker.settings, attempt))
+        report.outcomes.append(Outcome(r, item, "failed", text))
+
+
+def _send_webhooks(
+    tracker: Tracker,
+    sender: webhooks.Sender,
+    due: list[Reminder],
+    items: dict[str, Tracked],
+    now: dt.datetime,
+    report: SweepReport,
+) -> None:
+    """Claim, POST and record each webhook reminder; a URL that cannot be reached is not tried
+    again in this sweep (its other reminders are recorded as failed, for the next sweep)."""
+    s = tracker.settings
+    targets = webhook_targets(s)
+    secret = s.webhooks.secret.get_secret_value().encode() if s.webhooks.secret else None
+    token = s.web.access_token.get_secret_value().strip() if s.web.access_token else ""
+    down: dict[str, NetworkError] = {}
+    for r in due:
+        item = items[r.key.obligation_id]
+        with tracker.repo() as repo:
+            attempt = claim(repo, r.key, now)
+        if attempt is None:
+            report.outcomes.append(Outcome(r, item, "taken"))
+            continue
+        url = targets[r.key.recipient]
+        error: TrackerError | None = down.get(url)
+        if error is None:
+            page = f"{s.feeds.base_url.rstrip('/')}/o/{item.id}" if token else None
+            body = notifications.encode(notifications.payload(s.webhooks.format, r, item, page_url=page))
+            stamp = int(tracker.clock().timestamp())
+            try:
+                sender.post(url, body, notifications.headers(body, r.key, stamp, secret))
+            except webhooks.WebhookRefused as exc:
+                error = exc
+            except NetworkError as exc:
+                error = down[url] = exc
+        with tracker.repo() as repo:
+            _record(tracker, repo, r, item, attempt, now, error, report)
 
 
 def _message(
