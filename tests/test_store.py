@@ -50,6 +50,10 @@ def test_migrations_reach_head_and_are_idempotent(engine) -> None:  # type: igno
     assert db.current_revision(engine) == db.head_revision()
 
 
+def test_head_constant_matches_alembic() -> None:
+    assert db.head_revision() == db.HEAD
+
+
 def test_insert_ignore_creates_no_twin(engine) -> None:  # type: ignore[no-untyped-def]
     with Session(engine) as s:
         assert insert_ignore(s, ObligationRow, _ob("abc", dt.date(2026, 11, 30)), ["id"]) is True

@@ -127,6 +127,8 @@ def list_(
         make_filters(due_before, due_after, actor, instrument, tag, status, default_status=("open",)),
         overdue=overdue,
         within_days=_days(next_),
+        mentions=False,
+        explain=False,
     )
     if as_json:
         render.json_lines([render.list_record(t) for t in items])

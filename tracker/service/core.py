@@ -223,15 +223,22 @@ class Tracker(Merging):
 
     # queries --------------------------------------------------------------------------------
     def list(
-        self, filters: Filters, *, overdue: bool = False, within_days: int | None = None
+        self,
+        filters: Filters,
+        *,
+        overdue: bool = False,
+        within_days: int | None = None,
+        mentions: bool = True,
+        explain: bool = True,
     ) -> list[Tracked]:
-        """Duties matching `filters`; `overdue`: due before today; `within_days`: due in the next N days."""
+        """Duties matching `filters`; `overdue`: due before today; `within_days`: due in the next N days.
+
+        `mentions`/`explain` False leave out source quotes and explanations (listings need neither).
+        """
         if overdue or within_days is not None:
             filters = _relative(filters, self.today(), overdue, within_days)
         with self.repo() as repo:
-            rows = repo.query(filters)
-            mentions = repo.mentions(r.id for r in rows)
-            return [to_tracked(r, mentions[r.id]) for r in rows]
+            return repo.tracked(filters, mentions=mentions, explain=explain)
 
     def show(self, oid: str) -> Detail:
         with self.repo() as repo:

@@ -26,7 +26,7 @@ from tracker import feeds as ics
 from tracker.errors import BadInput, ConfigError, NotFound, UsageError
 from tracker.model import Tracked
 from tracker.service.core import FEEDS_CHANGED
-from tracker.store.repository import Filters, Repository, insert_ignore, to_tracked
+from tracker.store.repository import Filters, Repository, insert_ignore
 from tracker.store.tables import FeedRow
 
 if TYPE_CHECKING:
@@ -74,9 +74,7 @@ def build(tracker: Tracker, filters: Filters, *, todo: bool = False, name: str |
 
 
 def _build(tracker: Tracker, repo: Repository, filters: Filters, todo: bool, name: str | None) -> Rendered:
-    rows = repo.query(dataclasses.replace(filters, dated_only=True))
-    mentions = repo.mentions(r.id for r in rows)
-    items: list[Tracked] = [to_tracked(r, mentions[r.id]) for r in rows]
+    items: list[Tracked] = repo.tracked(dataclasses.replace(filters, dated_only=True))
     body = ics.render(items, tracker._feed_options(name), todo=todo)
     changed = repo.get_state(FEEDS_CHANGED)
     floor = dt.datetime.fromisoformat(changed) if changed else None

@@ -135,8 +135,8 @@ class Repository:
     def add_mention(self, values: dict[str, Any]) -> bool:
         return insert_ignore(self.session, MentionRow, values, ["obligation_id", "document_id", "start"])
 
-    def query(self, f: Filters) -> list[ObligationRow]:
-        q = select(ObligationRow)
+    @staticmethod
+    def _filtered(q: Any, f: Filters) -> Any:
         if f.status:
             q = q.where(col(ObligationRow.status).in_(f.status))
         if f.due_before:
@@ -156,7 +156,54 @@ class Repository:
         )
         if f.limit:
             q = q.limit(f.limit)
-        return list(self.session.exec(q).all())
+        return q
+
+    def query(self, f: Filters) -> list[ObligationRow]:
+        return list(self.session.exec(self._filtered(select(ObligationRow), f)).all())
+
+    def tracked(self, f: Filters, *, mentions: bool = True, explain: bool = True) -> list[Tracked]:
+        """Matching duties as value objects, read with plain SQL rows (no ORM objects: 100k rows stay fast).
+
+        `mentions=False` skips the source quotes and `explain=False` the stored explanation, for
+        listings that show neither.
+        """
+        rows = self.session.execute(self._filtered(sa.select(ObligationRow.__table__), f)).mappings().all()
+        found: dict[str, list[Mention]] = {}
+        if mentions and rows:
+            m, d = MentionRow.__table__.c, DocumentRow.__table__.c
+            ids = self._filtered(sa.select(ObligationRow.__table__.c.id), f).subquery()
+            q = (
+                sa.select(
+                    m.obligation_id,
+                    m.quote,
+                    m.start,
+                    m.end,
+                    m.role,
+                    m.deadline_text,
+                    m.due_date,
+                    d.source,
+                    d.title,
+                    d.url,
+                )
+                .join_from(MentionRow.__table__, DocumentRow.__table__, d.id == m.document_id)
+                .where(m.obligation_id.in_(sa.select(ids.c.id)))
+                .order_by(m.obligation_id, m.role, m.document_id, m.start)
+            )
+            for r in self.session.execute(q).all():
+                found.setdefault(r.obligation_id, []).append(
+                    Mention(
+                        document=r.source,
+                        title=r.title,
+                        url=r.url,
+                        quote=r.quote,
+                        start=r.start,
+                        end=r.end,
+                        role=r.role,
+                        deadline_text=r.deadline_text,
+                        due_date=r.due_date,
+                    )
+                )
+        return [_tracked(r, tuple(found.get(r["id"], ())), explain) for r in rows]
 
     def mentions(self, oids: Iterable[str]) -> dict[str, list[tuple[MentionRow, DocumentRow]]]:
         ids = list(oids)
@@ -339,29 +386,38 @@ def to_tracked(row: ObligationRow, mentions: Sequence[tuple[MentionRow, Document
         )
         for m, d in mentions
     )
+    values = {c.name: getattr(row, c.name) for c in ObligationRow.__table__.columns}
+    return _tracked(values, ms, True)
+
+
+def _json_list(text: str | None) -> tuple[Any, ...]:
+    return () if not text or text == "[]" else tuple(json.loads(text))
+
+
+def _tracked(r: Any, ms: tuple[Mention, ...], explain: bool) -> Tracked:
     first = ms[0] if ms else None
     return Tracked(
-        id=row.id,
-        instrument=row.instrument,
-        kind=row.kind,
-        actor=row.actor,
-        action=row.action,
-        deadline_text=row.deadline_text,
-        anchor=Anchor(AnchorKind(row.anchor_kind), row.anchor_date, row.anchor_text, row.anchor_source),
-        period=row.period,
-        due_date=row.due_date,
-        recurrence=row.recurrence,
-        status=Status(row.status),
-        confidence=row.confidence,
-        tags=tuple(json.loads(row.tags or "[]")),
-        flags=tuple(json.loads(row.flags or "[]")),
-        explanation=steps_from_list(json.loads(row.explanation or "[]")),
-        computed_due=row.computed_due,
-        override_due=row.override_due,
-        override_reason=row.override_reason,
-        sequence=row.sequence,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+        id=r["id"],
+        instrument=r["instrument"],
+        kind=r["kind"],
+        actor=r["actor"],
+        action=r["action"],
+        deadline_text=r["deadline_text"],
+        anchor=Anchor(AnchorKind(r["anchor_kind"]), r["anchor_date"], r["anchor_text"], r["anchor_source"]),
+        period=r["period"],
+        due_date=r["due_date"],
+        recurrence=r["recurrence"],
+        status=Status(r["status"]),
+        confidence=r["confidence"],
+        tags=_json_list(r["tags"]),
+        flags=_json_list(r["flags"]),
+        explanation=steps_from_list(json.loads(r["explanation"] or "[]")) if explain else (),
+        computed_due=r["computed_due"],
+        override_due=r["override_due"],
+        override_reason=r["override_reason"],
+        sequence=r["sequence"],
+        created_at=r["created_at"],
+        updated_at=r["updated_at"],
         quote=first.quote if first else "",
         url=first.url if first else None,
         title=first.title if first else None,
