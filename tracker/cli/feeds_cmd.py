@@ -125,7 +125,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).", min=0, max=65535)] = 8000,
 ) -> None:
-    """Serve subscription feeds over HTTP: GET /feeds/TOKEN.ics, GET /healthz."""
+    """Serve feeds (GET /feeds/TOKEN.ics) and, with TRACKER_WEB__ACCESS_TOKEN set, the web page (/)."""
     import uvicorn
 
     tracker = state.tracker()
@@ -139,6 +139,9 @@ def serve(
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     typer.echo(f"tracker: serving feeds on http://{shown}:{bound_port}", err=True)
+    if tracker.settings.web.access_token:
+        url = f"http://{shown}:{bound_port}"
+        typer.echo(f"tracker: web page on {url}/ (sign in once at {url}/login?token=...)", err=True)
     config = uvicorn.Config(
         "tracker.web:from_environment",
         factory=True,
