@@ -190,19 +190,7 @@ class Repository:
                 .order_by(m.obligation_id, m.role, m.document_id, m.start)
             )
             for r in self.session.execute(q).all():
-                found.setdefault(r.obligation_id, []).append(
-                    Mention(
-                        document=r.source,
-                        title=r.title,
-                        url=r.url,
-                        quote=r.quote,
-                        start=r.start,
-                        end=r.end,
-                        role=r.role,
-                        deadline_text=r.deadline_text,
-                        due_date=r.due_date,
-                    )
-                )
+                found.setdefault(r.obligation_id, []).append(_mention(r, r))
         return [_tracked(r, tuple(found.get(r["id"], ())), explain) for r in rows]
 
     def mentions(self, oids: Iterable[str]) -> dict[str, list[tuple[MentionRow, DocumentRow]]]:
@@ -372,22 +360,24 @@ class Repository:
 
 
 def to_tracked(row: ObligationRow, mentions: Sequence[tuple[MentionRow, DocumentRow]] = ()) -> Tracked:
-    ms = tuple(
-        Mention(
-            document=d.source,
-            title=d.title,
-            url=d.url,
-            quote=m.quote,
-            start=m.start,
-            end=m.end,
-            role=m.role,
-            deadline_text=m.deadline_text,
-            due_date=m.due_date,
-        )
-        for m, d in mentions
-    )
+    ms = tuple(_mention(m, d) for m, d in mentions)
     values = {c.name: getattr(row, c.name) for c in ObligationRow.__table__.columns}
     return _tracked(values, ms, True)
+
+
+def _mention(m: Any, d: Any) -> Mention:
+    """A mention from its row `m` and its document's row `d` (one joined row may serve as both)."""
+    return Mention(
+        document=d.source,
+        title=d.title,
+        url=d.url,
+        quote=m.quote,
+        start=m.start,
+        end=m.end,
+        role=m.role,
+        deadline_text=m.deadline_text,
+        due_date=m.due_date,
+    )
 
 
 def _json_list(text: str | None) -> tuple[Any, ...]:
