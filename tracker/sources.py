@@ -51,10 +51,14 @@ def expand(paths: list[str]) -> Iterator[str]:
     for given in paths:
         p = Path(given)
         if not is_url(given) and p.is_dir():
+            found = False
             for child in sorted(p.rglob("*")):
                 name = child.name
                 if child.is_file() and name.endswith(DOCUMENT_SUFFIXES) and not name.endswith(SIDECAR_SUFFIX):
+                    found = True
                     yield str(child)
+            if not found:
+                yield given  # `load` reports it: a folder with no documents is a mistake, not success
         else:
             yield given
 
@@ -64,10 +68,7 @@ def load(given: str, *, timeout: float = 30.0) -> Loaded:
         return fetch(given, timeout=timeout)
     path = Path(given)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise BadInput(f"file is {size / 1e6:.0f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB", where=given)
-        data = path.read_bytes()
+        data = read_limited(path, given)
     except FileNotFoundError:
         raise BadInput("no such file", where=given) from None
     except IsADirectoryError:
@@ -80,10 +81,25 @@ def load(given: str, *, timeout: float = 30.0) -> Loaded:
     side = sidecar_for(path)
     if side != path and side.is_file():
         try:
-            sidecar = side.read_bytes()
+            sidecar = read_limited(side, str(side))
         except OSError as exc:
             raise BadInput(f"cannot read sidecar: {exc.strerror or exc}", where=str(side)) from None
     return Loaded(source=given, data=data, sidecar=sidecar)
+
+
+def read_limited(path: Path, where: str) -> bytes:
+    """A file's bytes; over `MAX_BYTES` it is refused by its size, before a byte is read. A file that
+    states no size (a pipe, /dev/zero, /proc) or grows while read is read up to the limit, no further."""
+    with path.open("rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_BYTES:
+            raise BadInput(f"file is {size / 1e6:.0f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB", where=where)
+        data = f.read(size + 1) if size else b""
+        if not size or len(data) > size:
+            data += f.read(MAX_BYTES + 1 - len(data))
+    if len(data) > MAX_BYTES:
+        raise BadInput(f"is larger than the limit of {MAX_BYTES / 1e6:.0f} MB", where=where)
+    return data
 
 
 def fetch(url: str, *, timeout: float = 30.0, headers: dict[str, str] | None = None) -> Loaded:

@@ -10,13 +10,35 @@ import sys
 import traceback
 
 from tracker.cli.app import app, state
-from tracker.errors import TrackerError
+from tracker.errors import DatabaseError, TrackerError
 
 __all__ = ["app", "main"]
 
 
 def _error(message: str) -> None:
-    sys.stderr.write(f"tracker: {message}\n")
+    sys.stderr.write(f"tracker: {' '.join(message.split())}\n")  # one line, whatever the message holds
+
+
+def _database_failure(exc: Exception) -> DatabaseError | None:
+    """A driver error that escaped the store (a bug there) is still the database's failure: exit 6,
+    one line, the URL without its password. None when `exc` is not one."""
+    sa_exc = sys.modules.get("sqlalchemy.exc")  # never imported here: a failure of it means it is loaded
+    if sa_exc is None or not isinstance(exc, sa_exc.SQLAlchemyError):
+        return None
+    orig = getattr(exc, "orig", None)
+    reason = str(orig if orig is not None else exc).strip().splitlines() or [type(exc).__name__]
+    where = "database"
+    if state.db or state._tracker is not None:
+        try:
+            from sqlalchemy.engine import make_url
+
+            from tracker.store.db import normalize_url
+
+            url = state._tracker.settings.database_url if state._tracker is not None else state.db
+            where = make_url(normalize_url(url or "")).render_as_string(hide_password=True)
+        except Exception:  # an unparsable URL: say "database", never echo what might hold a password
+            pass
+    return DatabaseError(reason[0], where=where)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -45,8 +67,12 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # a bug, not a user's mistake: say so plainly, details with --debug
-        _error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+        failure = _database_failure(exc)
+        if failure is not None:
+            _error(str(failure))
+        else:
+            _error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
         if state.debug:
             traceback.print_exc()
-        sys.exit(1)
+        sys.exit(failure.exit_code if failure is not None else 1)
     sys.exit(rv if isinstance(rv, int) else 0)

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
-from tracker.errors import UsageError
+from tracker.errors import BadInput, UsageError
 from tracker.model import Document
 
-from ._common import fail, require_text
+from ._common import MARKDOWN_LINK, fail, require_text
 from .article import read_fr_json, read_json
 from .html import read_html
 from .instruments import instrument_from_title, kind_from_title
@@ -71,8 +71,10 @@ _HTML_START = re.compile(
     re.IGNORECASE,
 )
 _FR_KEYS = re.compile(r'"document_number"\s*:')
+# Front matter is matched line by line ("[^\n]*\n", not ".*\r?\n", which splits a CRLF line two
+# ways: exponential time on an unclosed block of CRLF lines).
 _MARKDOWN = re.compile(
-    r"\A---[ \t]*\r?\n(?:.*\r?\n)*?---[ \t]*\r?\n|^#{1,6}[ \t]+\S|\[[^\]\n]+\]\([^)\s]+\)|\*\*\S[^*\n]*\*\*",
+    rf"\A---[ \t]*\r?\n(?:[^\n]*\n)*?---[ \t]*\r?\n|^#{{1,6}}[ \t]+\S|{MARKDOWN_LINK}|\*\*\S[^*\n]*\*\*",
     re.MULTILINE,
 )
 
@@ -117,7 +119,12 @@ def read(source: str, data: bytes, *, sidecar: bytes | None = None, fmt: str | N
     name = format_for(source, data, fmt)
     if not data:
         raise fail("is empty", source)
-    doc = _READERS[name](source, data)
+    try:
+        doc = _READERS[name](source, data)
+    except BadInput as exc:
+        if exc.where is None:  # raised deep inside (an HTML fragment of an article): name the file
+            raise fail(exc.message, source) from None
+        raise
     if sidecar is not None:
         doc = apply_sidecar(doc, bytes(sidecar), sidecar_path_for(source))
     require_text(doc.text, source)

@@ -21,8 +21,14 @@ KINDS = frozenset(
 )
 MAX_JSON_DEPTH = 100
 _BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A string runs to its closing quote, or to the end of an unterminated text. A pattern that can fail
+# here is tried again from every later quote: quadratic time on a quote and a million escaped quotes.
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)', re.DOTALL)
 _JSON_BRACKET = re.compile(r"[\[\]{}]")
+#: A Markdown link, "[text](address)", for guessing formats. A bracket or parenthesis that cannot be
+#: part of one ends the match, so a candidate is settled before the next "[": matching on to the
+#: end of the text from every "[" would take quadratic time on "[a](b" repeated.
+MARKDOWN_LINK = r"\[[^\[\]\n]+\]\((?:[^()\s]|\([^()\s]*\))++\)"
 
 
 def fail(message: str, where: str) -> BadInput:
@@ -87,8 +93,9 @@ def looks_binary(text: str) -> bool:
     """NUL, or more than 1 in 100 characters being control characters that text files never hold."""
     if "\x00" in text:
         return True
-    controls = len(_BINARY_CONTROLS.findall(text))
-    return controls > max(2, len(text) // 100)
+    limit = max(2, len(text) // 100)
+    # Counted one by one and given up at the limit: 50 MB of control characters must not become a list.
+    return any(i >= limit for i, _ in enumerate(_BINARY_CONTROLS.finditer(text)))
 
 
 def require_text(text: str, where: str) -> None:

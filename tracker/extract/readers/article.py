@@ -15,7 +15,18 @@ from typing import Any
 from tracker.model import Document
 
 from . import html, markdown
-from ._common import Assembler, as_text, collapse, date_field, fail, first, json_object, shorten, squeeze
+from ._common import (
+    MARKDOWN_LINK,
+    Assembler,
+    as_text,
+    collapse,
+    date_field,
+    fail,
+    first,
+    json_object,
+    shorten,
+    squeeze,
+)
 from .instruments import instrument_from_title
 
 TITLE_KEYS = ("title", "headline")
@@ -39,7 +50,7 @@ _HTML_HINT = re.compile(
     re.IGNORECASE,
 )
 _MARKDOWN_HINT = re.compile(
-    r"(?:\*\*|__)\S|\[[^\]\n]+\]\([^)\s]+\)|^#{1,6}[ \t]|^[ \t]{0,3}[-*+][ \t]+\S|^[ \t]{0,3}>|`[^`\n]+`",
+    rf"(?:\*\*|__)\S|{MARKDOWN_LINK}|^#{{1,6}}[ \t]|^[ \t]{{0,3}}[-*+][ \t]+\S|^[ \t]{{0,3}}>|`[^`\n]+`",
     re.MULTILINE,
 )
 FR_BODY_KEYS = ("body", "full_text", "raw_text", "body_html")

@@ -8,6 +8,10 @@ the rows of one table by a single newline; whitespace inside a block collapses t
 no-break spaces included; <br> is a newline; <pre> is kept verbatim; ordered-list items get
 their number ("2. "), as a browser shows them. A data table gives one line per row, cells joined by
 " | "; a layout table (cells holding paragraphs, lists or tables) gives each cell as blocks.
+
+Markup nested more than `MAX_DEPTH` elements deep is refused before it is parsed: the parser checks
+the open elements at every block start, so time grows with depth × elements (a megabyte of "<div>"
+takes minutes). Browsers cap the depth too (Blink at 512); no real page comes near either limit.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from tracker.model import Document
 
 from ._common import Blocks, collapse, decode, fail, parse_date, squeeze
 from .instruments import instrument_from_title, kind_from_title
+
+MAX_DEPTH = 1000
 
 _DROP = frozenset(
     {
@@ -47,6 +53,23 @@ _TABLE_PARTS = frozenset({"tr", "td", "th", "thead", "tbody", "tfoot"})
 # A table whose cells hold paragraphs, lists or tables lays out a page; its cells are blocks.
 _LAYOUT_BLOCKS = frozenset(
     {"p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table"}
+)
+# Elements that never deepen the tree: void ones, and those a following sibling closes (p, li, td...).
+_FLAT = frozenset(
+    {
+        "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img",
+        "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
+        "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
+        "colgroup", "caption", "rb", "rt", "rp", "rtc", "html", "head", "body",
+    }
+)  # fmt: skip
+# One pass over the tags. Comments and raw-text elements are skipped whole (an unclosed one runs to the
+# end, as in a browser); a tag stops at the next "<", so no match scans past a candidate's own text.
+_TAGS = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)\b.*?(?:</\1\s*>|\Z)"
+    r"|<(/?)([A-Za-z][^\s/<>]*)[^<>]*?(/?)>",
+    re.DOTALL | re.IGNORECASE,
 )
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _PUBLISHED_META = (
@@ -211,8 +234,42 @@ def _start(node: LexborNode) -> int:
         return 1
 
 
+def nesting_depth(markup: str, limit: int = MAX_DEPTH) -> int:
+    """How deep the elements nest, estimated in one pass as a browser builds the tree: an end tag
+    closes every element opened after its own (an end tag with nothing to close is ignored);
+    `_FLAT` elements do not deepen, nor do self-closed ones inside SVG or MathML (elsewhere a browser
+    ignores the slash: "<div/>" opens a div). Counting stops just past `limit`."""
+    stack: list[str] = []
+    opened: dict[str, int] = {}
+    deepest = 0
+    for match in _TAGS.finditer(markup):
+        name = match.group(3)
+        if name is None or (name := name.lower()) in _FLAT:
+            continue
+        if match.group(2):
+            if opened.get(name):
+                while (top := stack.pop()) != name:
+                    opened[top] -= 1
+                opened[name] -= 1
+        elif not (match.group(4) and (name in ("svg", "math") or opened.get("svg") or opened.get("math"))):
+            stack.append(name)
+            opened[name] = opened.get(name, 0) + 1
+            if len(stack) > deepest:
+                deepest = len(stack)
+                if deepest > limit:
+                    break
+    return deepest
+
+
+def _check_depth(markup: str) -> None:
+    """Raise `BadInput` (placed by `readers.read`) for markup nested deeper than `MAX_DEPTH`."""
+    if nesting_depth(markup) > MAX_DEPTH:
+        raise BadInput(f"HTML is nested more than {MAX_DEPTH} elements deep")
+
+
 def fragment_text(markup: str) -> str:
     """Text of an HTML fragment (an article body, a Markdown HTML block)."""
+    _check_depth(markup)
     tree = LexborHTMLParser(markup)
     return _Renderer().render(tree.body) if tree.body is not None else ""
 
@@ -256,10 +313,11 @@ def _title(tree: LexborHTMLParser) -> str | None:
 
 
 def read_html(source: str, data: bytes) -> Document:
+    markup = decode_html(data, source)
+    if nesting_depth(markup) > MAX_DEPTH:
+        raise fail(f"HTML is nested more than {MAX_DEPTH} elements deep", source)
     try:
-        tree = LexborHTMLParser(decode_html(data, source))
-    except BadInput:
-        raise
+        tree = LexborHTMLParser(markup)
     except Exception as exc:  # the parser's own errors on input it cannot take
         raise fail(f"is not readable HTML ({type(exc).__name__})", source) from None
     title = _title(tree)

@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 from ._common import parse_date
 
-_NO = r"(?:No\.?|Number|#)?\s*"
+# "No." and its spaces are one optional unit: a bare `\s*` on both sides of an optional word would
+# split a run of spaces every possible way (quadratic on "EO" and 100,000 spaces).
+_NO = r"(?:(?:No\.?|Number|#)\s*)?"
 _LONG_DATE = r"([A-Z][a-z]+\.? \d{1,2}, \d{4})"
 
 

@@ -9,6 +9,7 @@ page's start offset in the text, so a quote can be cited by page.
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 
 from pypdf import PdfReader
@@ -19,6 +20,11 @@ from tracker.model import Document
 
 from ._common import collapse, fail, squeeze
 from .instruments import instrument_from_title, kind_from_title
+
+# pypdf logs what it repairs ("EOF marker not found") through `logging`; with no handler configured,
+# Python prints those on stderr, beside the one line that names the file. A handler here keeps them
+# out of the terminal, while a program that configures logging (the daemon) still receives them.
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 
 def read_pdf(source: str, data: bytes) -> Document:
