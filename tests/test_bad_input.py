@@ -246,11 +246,6 @@ def test_extract_names_each_bad_file_once_and_prints_the_good_ones(sqlite_cli: C
         assert "Energy" not in row["quote"] and "[bold]" not in row["quote"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/commands.py ingest: the transient Rich progress bar (shown for 2+ files) writes a "
-    "blank line to stderr when stderr is not a terminal; disable it there (err.is_terminal)",
-)
 def test_ingest_of_several_good_files_writes_nothing_to_stderr(sqlite_cli: CLI, tmp_path: Path) -> None:
     _bad, good = write_batch(tmp_path / "batch")
     result = sqlite_cli("ingest", str(good["order"]), str(good["page"]))
@@ -392,12 +387,6 @@ def test_impossible_dates_do_not_stop_extraction(sqlite_cli: CLI) -> None:
     assert ingested.code == 0, ingested.err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service/core.py Tracker.due() lets dates.resolve's documented ValueError "
-    "('... is out of range') escape: `tracker due 'within 9999 years' --from 2026-01-05` is an "
-    "internal error (exit 1) instead of exit 4",
-)
 def test_the_date_calculator_refuses_a_period_off_the_calendar(sqlite_cli: CLI) -> None:
     result = sqlite_cli("due", "within 9999 years", "--from", "2026-01-05")
     assert result.code == 4, result.err

@@ -314,13 +314,6 @@ def test_postgresql_gone_in_the_middle_of_a_batch_loses_nothing(
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason="service/core.py Tracker.ingest catches every TrackerError per file, DatabaseError included: "
-    "with the database gone it goes on through the batch and prints the same line for each remaining "
-    "file (about 190 here; on a locked SQLite file it would wait 30 s per file). A DatabaseError should "
-    "end the batch.",
-)
 def test_a_database_gone_in_the_middle_of_a_batch_is_reported_once(
     pg_url: str, proxied: tuple[str, Proxy], tmp_path: Path
 ) -> None:
@@ -329,13 +322,6 @@ def test_a_database_gone_in_the_middle_of_a_batch_is_reported_once(
     assert len(error_lines(err)) == 1, err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=sa.exc.OperationalError,
-    reason="service/core.py Tracker.engine: when ensure_schema fails it calls db.current_revision(engine) "
-    "outside db.db_errors, so an unreachable server escapes as sqlalchemy's OperationalError (the CLI now "
-    "maps that to exit 6 as a safety net; the web server and scheduler get the raw error)",
-)
 def test_the_service_reports_an_unreachable_database_as_a_database_error() -> None:
     from tracker import config
     from tracker.errors import DatabaseError

@@ -63,12 +63,6 @@ def test_show_prints_markup_from_a_document_literally(sqlite_cli: CLI) -> None:
         assert literal in flat, literal
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/render.py table() (tracker list) and stats_text() (tracker stats) pass document text "
-    "(actor, action, instrument) to Rich Table.add_row as markup: '[/]' is a MarkupError (internal "
-    "error, exit 1), '[bold]'/'[link=...]' style the cell; wrap cells in rich.text.Text or escape()",
-)
 @pytest.mark.parametrize("command", [["list"], ["stats"]])
 def test_list_and_stats_print_markup_from_a_document_literally(sqlite_cli: CLI, command: list[str]) -> None:
     ingest_text(sqlite_cli, "markup", HOSTILE_TEXT, 97100)
@@ -87,12 +81,6 @@ def test_machine_output_keeps_markup_as_data(sqlite_cli: CLI) -> None:
     assert csv.code == 0 and HOSTILE_ACTOR in csv.out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/render.py prints document text with its control characters: ESC sequences in a quote "
-    "(set title, clear screen, OSC 8 links) reach the terminal from `tracker show` (Rich strips only "
-    "BEL/BS/VT/FF/CR); replace C0 controls (and DEL, C1) when rendering for people",
-)
 def test_terminal_control_sequences_from_a_document_never_reach_the_terminal(sqlite_cli: CLI) -> None:
     oid = ingest_text(sqlite_cli, "escapes", ESCAPE_TEXT, 97101)
     for command in (["show", oid], ["list"], ["stats"]):

@@ -78,7 +78,8 @@ def ingest(
     tracker = state.tracker()
     err = Console(stderr=True)
     issued_date = parse_date(issued, "--issued")
-    with Progress(console=err, transient=True, disable=len(paths) < 2 and not Path(paths[0]).is_dir()) as bar:
+    few = len(paths) < 2 and not Path(paths[0]).is_dir()
+    with Progress(console=err, transient=True, disable=few or not err.is_terminal) as bar:
         task = bar.add_task("ingesting", total=None)
         report = tracker.ingest(
             paths, tags=tag or (), issued=issued_date, progress=lambda _s: bar.advance(task)

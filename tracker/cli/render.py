@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -125,6 +126,21 @@ def _console(stderr: bool = False) -> Any:
     return Console(stderr=stderr, highlight=False)
 
 
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(text: str) -> str:
+    """Document text made safe for a terminal: control characters (ESC sequences, OSC links) become spaces."""
+    return _CONTROL.sub(" ", text)
+
+
+def _cell(text: str) -> Any:
+    """A table cell holding document text literally: never read as Rich markup."""
+    from rich.text import Text
+
+    return Text(plain(text))
+
+
 def _overdue(t: Tracked, today: dt.date) -> bool:
     return t.status == Status.OPEN and t.due_date is not None and t.due_date < today
 
@@ -151,8 +167,8 @@ def table(items: Sequence[Tracked], today: dt.date) -> None:
             due + ("*" if item.override_due else ""),
             days_left(item.due_date, today) if item.status == Status.OPEN else "",
             item.status.value,
-            item.instrument or "",
-            f"{item.actor}: {item.action}",
+            _cell(item.instrument or ""),
+            _cell(f"{item.actor}: {item.action}"),
             style="bold red" if _overdue(item, today) else None,
         )
     console.print(t)
@@ -166,7 +182,7 @@ def _row(c: Any, prefix: str, markup: str) -> None:
     """`prefix` then text wrapped to the terminal, continuation lines aligned under the text."""
     from rich.text import Text
 
-    text = Text.from_markup(markup)
+    text = Text.from_markup(plain(markup))
     for i, line in enumerate(text.wrap(c, max(20, c.width - len(prefix)), overflow="fold")):
         line.rstrip()
         c.print(Text(prefix if i == 0 else " " * len(prefix)) + line, soft_wrap=True)
@@ -276,6 +292,6 @@ def stats_text(s: Any) -> None:
         t.add_column(title, overflow="fold", header_style="bold")
         t.add_column("Count", justify="right", no_wrap=True, header_style="bold")
         for key, n in counts.items():
-            t.add_row(key, str(n))
+            t.add_row(_cell(key), str(n))
         c.print()
         c.print(t)

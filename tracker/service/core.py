@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from tracker import dates, merge
 from tracker.config import Settings
-from tracker.errors import BadInput, ConfigError, TrackerError
+from tracker.errors import BadInput, ConfigError, DatabaseError, TrackerError
 from tracker.model import (
     Anchor,
     AnchorKind,
@@ -116,8 +116,9 @@ class Tracker(Merging):
                 db.ensure_schema(engine)
             except TrackerError:
                 # Two processes creating one database race; the loser finds it made by the winner.
-                if db.current_revision(engine) != db.head_revision():
-                    raise
+                with db.db_errors(engine):
+                    if db.current_revision(engine) != db.head_revision():
+                        raise
             self._engine = engine
         return self._engine
 
@@ -206,6 +207,12 @@ class Tracker(Merging):
                 groups = merge.group(self._extract(doc), loose=not merge.is_primary(doc.kind))
                 with self.repo() as repo:
                     self.store_document(repo, doc, sha, groups, tags, now, report, given)
+            except (
+                DatabaseError
+            ) as exc:  # the store is gone or locked: the rest of the batch would fail alike
+                report.errors.append(exc)
+                report.per_file.append((given, "error", 0))
+                break
             except TrackerError as exc:
                 report.errors.append(exc)
                 report.per_file.append((given, "error", 0))
@@ -285,7 +292,10 @@ class Tracker(Merging):
                 choices = ", ".join(p.value for p in RollPolicy)
                 raise BadInput(f"unknown roll policy (choose {choices})", where=policy) from None
         anchor = Anchor(AnchorKind.ABSOLUTE, start, "--from", f"given with --from {start.isoformat()}")
-        return expr, dates.resolve(expr, anchor, base)
+        try:
+            return expr, dates.resolve(expr, anchor, base)
+        except ValueError as exc:  # a period that runs off the calendar (past year 9999)
+            raise BadInput(f"cannot compute a date: {exc}", where=phrase) from None
 
     # calendar -------------------------------------------------------------------------------
     def feed(self, filters: Filters, *, todo: bool = False, name: str | None = None) -> bytes:
