@@ -14,8 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import CLI
 
 #: Heavy third-party packages: each costs tens to hundreds of milliseconds to import.
@@ -102,12 +100,6 @@ def test_list_on_a_current_database_does_not_load_the_migrations(sqlite_cli: CLI
     assert not {"alembic", "mako", "pygments"} & imported(sqlite_cli, "list").keys()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`tracker list` imports holidays (~14 ms, and dateutil): service/core.py (and "
-    "service/lifecycle.py) import tracker.dates at module level, which imports tracker.calendars and "
-    "holidays; listing computes no dates. Import tracker.dates inside the functions that resolve dates.",
-)
 def test_list_does_not_import_holiday_calendars(sqlite_cli: CLI, seed: Path) -> None:
     assert sqlite_cli("ingest", str(seed)).code == 0
     assert "holidays" not in imported(sqlite_cli, "list")

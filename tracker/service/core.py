@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tracker import dates, merge
+from tracker import merge
 from tracker.config import Settings
 from tracker.errors import BadInput, ConfigError, DatabaseError, TrackerError
 from tracker.model import (
@@ -292,6 +292,8 @@ class Tracker(Merging):
                 choices = ", ".join(p.value for p in RollPolicy)
                 raise BadInput(f"unknown roll policy (choose {choices})", where=policy) from None
         anchor = Anchor(AnchorKind.ABSOLUTE, start, "--from", f"given with --from {start.isoformat()}")
+        from tracker import dates  # holiday calendars load only when a date is computed
+
         try:
             return expr, dates.resolve(expr, anchor, base)
         except ValueError as exc:  # a period that runs off the calendar (past year 9999)

@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tracker import dates
 from tracker.errors import BadInput, UsageError
 from tracker.model import Anchor, AnchorKind, DatePolicy, DueDate, Status, Step
 from tracker.serialize import expr_from_dict, steps_from_list
@@ -135,6 +134,8 @@ def explanation(due: DueDate, row: ObligationRow, kept: Sequence[Step] = ()) -> 
     """Stored steps: the computation, notes kept across recomputes (amendments), the override."""
     full = DueDate(due.date, (*due.steps, *kept))
     if row.override_due is not None:
+        from tracker import dates  # holiday calendars load only when a date is computed
+
         full = dates.apply_override(full, row.override_due, row.override_reason or "set by hand")
     return json.dumps([s.as_dict() for s in full.steps])
 
@@ -180,6 +181,8 @@ class Lifecycle:
         """Re-resolve a duty from its stored expression and anchor; audit a changed date."""
         try:
             expr = expr_from_dict(json.loads(row.expr or "{}"))
+            from tracker import dates
+
             due = dates.resolve(expr, row_anchor(row), self.policy(row.kind))
         except ValueError as exc:
             raise BadInput(str(exc), where=row.id) from None
