@@ -178,3 +178,15 @@ def machine() -> str:
 
     python = f"{platform.python_implementation()} {platform.python_version()}"
     return f"{python}, {os.cpu_count()} CPU(s), {platform.system()} {platform.machine()}"
+
+
+def available_backends(no_postgres: bool) -> list[str]:
+    """SQLite always; PostgreSQL when asked for and reachable (the reason it is skipped is printed)."""
+    backends = ["sqlite"]
+    if not no_postgres:
+        why = pg_reachable()
+        if why is None:
+            backends.append("postgres")
+        else:
+            print(f"# PostgreSQL skipped: {why}")
+    return backends

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from common import (
+    available_backends,
     database,
     machine,
-    pg_reachable,
     run,
     shown,
     table,
@@ -73,13 +73,7 @@ def main(argv: list[str]) -> int:
     sizes = [int(s) for s in (args.sizes or ("200,1000" if args.quick else "1000,10000")).split(",")]
     print("$ " + shown([sys.executable, "bench/ingest.py", *argv]))
     print(f"# {machine()}")
-    backends = ["sqlite"]
-    if not args.no_postgres:
-        why = pg_reachable()
-        if why is None:
-            backends.append("postgres")
-        else:
-            print(f"# PostgreSQL skipped: {why}")
+    backends = available_backends(args.no_postgres)
 
     rows = []
     with workspace() as work:

@@ -27,11 +27,11 @@ from pathlib import Path
 import sqlalchemy as sa
 from common import (
     Failed,
+    available_backends,
     baseline_process,
     database,
     machine,
     median_time,
-    pg_reachable,
     run,
     shown,
     table,
@@ -156,13 +156,7 @@ def main(argv: list[str]) -> int:
     print("$ " + shown([sys.executable, "bench/list.py", *argv]))
     print(f"# {machine()}")
 
-    backends = ["sqlite"]
-    if not args.no_postgres:
-        why = pg_reachable()
-        if why is None:
-            backends.append("postgres")
-        else:
-            print(f"# PostgreSQL skipped: {why}")
+    backends = available_backends(args.no_postgres)
 
     base = baseline_process()
     print(f"baseline: {shown([sys.executable, '-c', 'pass'])}  median {base * 1000:.0f} ms")
