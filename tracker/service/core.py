@@ -37,6 +37,7 @@ from tracker.model import (
 )
 from tracker.service.merging import IngestReport, Merging
 from tracker.store import db
+from tracker.store.filters import relative
 from tracker.store.repository import Filters, Repository, to_tracked
 from tracker.store.tables import AuditEventRow, utcnow
 
@@ -243,7 +244,7 @@ class Tracker(Merging):
         `mentions`/`explain` False leave out source quotes and explanations (listings need neither).
         """
         if overdue or within_days is not None:
-            filters = _relative(filters, self.today(), overdue, within_days)
+            filters = relative(filters, self.today(), overdue, within_days)
         with self.repo() as repo:
             return repo.tracked(filters, mentions=mentions, explain=explain)
 
@@ -316,18 +317,6 @@ class Tracker(Merging):
             refresh_minutes=f.refresh_interval,
             alarm_days=tuple(self.settings.reminders.lead_days) if f.alarms else (),
         )
-
-
-def _relative(f: Filters, today: dt.date, overdue: bool, within_days: int | None) -> Filters:
-    before, after = f.due_before, f.due_after
-    if overdue:
-        yesterday = today - dt.timedelta(days=1)
-        before = min(before, yesterday) if before else yesterday
-    if within_days is not None:
-        last = today + dt.timedelta(days=within_days)
-        before = min(before, last) if before else last
-        after = max(after, today) if after else today
-    return dataclasses.replace(f, due_before=before, due_after=after)
 
 
 def utc_now() -> dt.datetime:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +18,7 @@ from sqlmodel import Session, col, select
 from tracker.errors import NotFound, UsageError
 from tracker.model import Anchor, AnchorKind, Mention, Status, Tracked
 from tracker.serialize import steps_from_list
+from tracker.store.filters import ORDER_SQL, Filters, where_sql
 from tracker.store.tables import (
     AmendmentRow,
     AuditEventRow,
@@ -30,45 +30,6 @@ from tracker.store.tables import (
 )
 
 WRITE_LOCK_KEY = 0x7472616B  # "trak": the advisory lock of `Repository.lock_writes`
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """Shared by `tracker list`, `tracker feed`, feeds and the web page."""
-
-    due_before: dt.date | None = None
-    due_after: dt.date | None = None
-    actor: str | None = None  # case-insensitive substring of the actor
-    instrument: str | None = None
-    tag: str | None = None
-    status: tuple[str, ...] | None = None  # None: every status
-    dated_only: bool = False
-    limit: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            k: (v.isoformat() if isinstance(v, dt.date) else list(v) if isinstance(v, tuple) else v)
-            for k, v in (
-                ("due_before", self.due_before),
-                ("due_after", self.due_after),
-                ("actor", self.actor),
-                ("instrument", self.instrument),
-                ("tag", self.tag),
-                ("status", self.status),
-            )
-            if v is not None
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Filters:
-        return cls(
-            due_before=dt.date.fromisoformat(data["due_before"]) if data.get("due_before") else None,
-            due_after=dt.date.fromisoformat(data["due_after"]) if data.get("due_after") else None,
-            actor=data.get("actor"),
-            instrument=data.get("instrument"),
-            tag=data.get("tag"),
-            status=tuple(data["status"]) if data.get("status") else None,
-        )
 
 
 def insert_ignore(session: Session, table: type[Any], values: dict[str, Any], keys: Sequence[str]) -> bool:
@@ -137,26 +98,10 @@ class Repository:
 
     @staticmethod
     def _filtered(q: Any, f: Filters) -> Any:
-        if f.status:
-            q = q.where(col(ObligationRow.status).in_(f.status))
-        if f.due_before:
-            q = q.where(col(ObligationRow.due_date) <= f.due_before)
-        if f.due_after:
-            q = q.where(col(ObligationRow.due_date) >= f.due_after)
-        if f.dated_only or f.due_before or f.due_after:
-            q = q.where(col(ObligationRow.due_date).is_not(None))
-        if f.actor:
-            q = q.where(sa.func.lower(ObligationRow.actor).contains(f.actor.lower(), autoescape=True))
-        if f.instrument:
-            q = q.where(sa.func.lower(ObligationRow.instrument) == f.instrument.lower())
-        if f.tag:
-            q = q.where(col(ObligationRow.tags).contains(json.dumps(f.tag), autoescape=True))
-        q = q.order_by(
-            col(ObligationRow.due_date).is_(None), col(ObligationRow.due_date), col(ObligationRow.id)
-        )
-        if f.limit:
-            q = q.limit(f.limit)
-        return q
+        """`q` (over table `obligation`) narrowed by `f` and sorted as every listing is (filters.py)."""
+        where, params = where_sql(f)
+        q = q.where(sa.text(where).bindparams(**params)).order_by(sa.text(ORDER_SQL))
+        return q.limit(f.limit) if f.limit else q
 
     def query(self, f: Filters) -> list[ObligationRow]:
         return list(self.session.exec(self._filtered(select(ObligationRow), f)).all())
