@@ -1,14 +1,22 @@
-"""`tracker list --json` latency as a process, at 1k, 10k and 100k stored obligations.
+"""`tracker list` latency as a process, at 1k, 10k and 100k stored obligations.
 
     python bench/list.py [--quick] [--sizes 1000,10000,100000] [--repeat 5] [--no-postgres] [--no-profile]
 
 Rows are inserted directly (SQLAlchemy Core on the store's own tables, after `tracker db upgrade`):
 one document per ten duties, one mention per duty, 85% open, due dates over three years, a tenth
-undated. Each size is timed as a user runs it, `python -m tracker list --json > /dev/null`, the
-median of --repeat runs after one warm-up, on SQLite and on PostgreSQL when it answers. The baseline
-is `python -c pass` measured in the same run; the goal is under 300 ms. The growth column is the
-cost of each further thousand rows. The largest size is then profiled in-process (cProfile) and the
-hot spots printed. --quick: 1k and 10k, three runs each.
+undated, every duty tagged. Each size is timed as a user runs it, the median of --repeat runs after
+one warm-up, on SQLite and on PostgreSQL when it answers:
+
+- `python -m tracker list --json > /dev/null` with no configuration file (the lean way: the database
+  URL from TRACKER_DATABASE_URL, no SQLAlchemy or pydantic loaded);
+- the same with a configuration file (the general way: settings validated, engine, schema check);
+- `python -m tracker list > /dev/null`, the table for people.
+
+Two baselines in the same run: `python -c pass` (the goal is under 300 ms), and the floor: a bare
+Python script that imports only the driver (sqlite3 or psycopg), runs the very SQL `list --json`
+runs, and writes the lines, i.e. what any Python program printing those lines must at least pay.
+The growth column is the cost of each further thousand rows of the lean `--json` run. The largest
+size is then profiled in-process (cProfile). --quick: 1k and 10k, three runs each.
 """
 
 from __future__ import annotations
@@ -163,35 +171,47 @@ def main(argv: list[str]) -> int:
     rows = []
     failures: list[str] = []
     with workspace() as work:
+        general = work / "general.toml"
+        general.write_text("# a configuration file: listings take the general way\n", encoding="utf-8")
         for backend in backends:
             previous: tuple[int, float] | None = None
             for count in sizes:
                 with database(backend, work, f"list{count}") as url:
                     env = tracker_env(url, work / "home")
                     insert_s = seed(url, count, env)
+                    runs = repeat if count < 100_000 else min(repeat, 3)
                     cmd = tracker_cmd("list", "--json")
+                    floor_cmd = floor_script(url, work / f"floor-{backend}-{count}.py")
                     print(f"{backend} {count:,}: {shown(cmd, {'TRACKER_DATABASE_URL': url})} > /dev/null")
                     try:
-                        secs = median_time(cmd, repeat if count < 100_000 else min(repeat, 3), env)
+                        secs = median_time(cmd, runs, env)
+                        full = median_time(cmd, runs, {**env, "TRACKER_CONFIG": str(general)})
+                        people = median_time(tracker_cmd("list"), runs, env)
+                        floor = median_time(floor_cmd, runs, env)
                     except Failed as exc:
-                        rows.append((backend, f"{count:,}", "—", "fails", "", "", "no", f"{insert_s:.2f}"))
+                        rows.append((backend, f"{count:,}", "—", "fails", *[""] * 7))
                         failures.append(f"{backend} {count:,}: {exc}")
                         continue
                     listed = len(run_output(cmd, env).splitlines())
+                    if run_output(floor_cmd, env) != run_output(cmd, env):
+                        failures.append(f"{backend} {count:,}: the floor script printed other lines")
                     growth = ""
                     if previous is not None:
                         growth = f"{(secs - previous[1]) * 1e6 / (count - previous[0]):.1f}"
                     previous = (count, secs)
                     rows.append(
-                        (backend, f"{count:,}", f"{listed:,}", f"{secs * 1000:.0f}", f"{secs / base:.0f}x",
-                         growth, "yes" if secs * 1000 < GOAL_MS else "no", f"{insert_s:.2f}")
+                        (backend, f"{count:,}", f"{listed:,}", f"{secs * 1000:.0f}", f"{secs / base:.1f}x",
+                         f"{floor * 1000:.0f} ({secs / floor:.2f}x)", f"{full * 1000:.0f}",
+                         f"{people * 1000:.0f}", growth, "yes" if secs * 1000 < GOAL_MS else "no",
+                         f"{insert_s:.2f}")
                     )  # fmt: skip
                     if count == sizes[-1] and not args.no_profile:
                         print(profile_list(env))
     print()
     print(
         table(
-            ("backend", "obligations", "lines out", "median ms", "÷ python -c pass", "ms per +1k rows",
+            ("backend", "obligations", "lines out", "--json ms (lean)", "÷ python -c pass",
+             "floor ms (÷)", "--json ms, config file", "table ms", "ms per +1k rows",
              f"< {GOAL_MS} ms", "seed s"),
             rows,
         )
@@ -199,6 +219,35 @@ def main(argv: list[str]) -> int:
     for failure in failures:
         print(f"FAILED {failure}")
     return 1 if failures else 0
+
+
+def floor_script(url: str, path: Path) -> list[str]:
+    """A script that runs `list --json`'s own SQL with the bare driver and prints the lines."""
+    from tracker.store import listing
+    from tracker.store.filters import Filters
+
+    dialect = "postgresql" if url.startswith("postgresql") else "sqlite"
+    parts = [
+        (sql, {k: str(v) for k, v in p.items()})
+        for sql, p in listing.json_sql(Filters(status=("open",)), dialect)
+    ]
+    if dialect == "sqlite":
+        connect = (
+            "import sqlite3\n"
+            f"conn = sqlite3.connect({url.removeprefix('sqlite:///')!r})\n"
+            f"conn.execute({listing.SQLITE_CACHE!r})\n"
+        )
+    else:
+        connect = f"import psycopg\nconn = psycopg.connect({'postgresql://' + url.split('://', 1)[1]!r})\n"
+    path.write_text(
+        "import sys\n" + connect + f"for sql, params in {parts!r}:\n"
+        "    cur = conn.cursor()\n"
+        "    cur.execute(sql, params)\n"
+        f"    while batch := cur.fetchmany({listing.BATCH}):\n"
+        "        sys.stdout.write('\\n'.join([r[0] for r in batch]) + '\\n')\n",
+        encoding="utf-8",
+    )
+    return [sys.executable, str(path)]
 
 
 def run_output(cmd: list[str], env: dict[str, str]) -> str:

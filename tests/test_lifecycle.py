@@ -390,7 +390,7 @@ def test_tags_and_notes(tracker: Tracker) -> None:
     assert t.obligation.tags == ("customs",)
     assert t.obligation.sequence == dhs.sequence  # tags and notes are not calendar changes
     assert [(h.action, h.new) for h in t.history[1:]] == [
-        ("tag", '["customs", "priority"]'),
+        ("tag", '["customs","priority"]'),  # the stored form: filters.tags_text
         ("tag", '["customs"]'),
         ("note", None),
     ]
@@ -412,7 +412,7 @@ def test_list_filters_combine(tracker: Tracker) -> None:
 
 def test_the_clock_can_be_fixed_from_the_environment() -> None:
     from tracker.errors import ConfigError
-    from tracker.service.core import clock_from_env, system_clock
+    from tracker.service.clock import clock_from_env, system_clock
 
     assert clock_from_env({}) is system_clock
     assert clock_from_env({"TRACKER_NOW": "2026-06-15T09:30:00+02:00"})() == dt.datetime(

@@ -103,3 +103,13 @@ def test_list_on_a_current_database_does_not_load_the_migrations(sqlite_cli: CLI
 def test_list_does_not_import_holiday_calendars(sqlite_cli: CLI, seed: Path) -> None:
     assert sqlite_cli("ingest", str(seed)).code == 0
     assert "holidays" not in imported(sqlite_cli, "list")
+
+
+def test_list_without_a_configuration_file_loads_neither_the_orm_nor_the_settings(
+    sqlite_cli: CLI, seed: Path
+) -> None:
+    """The lean listing (tracker/service/listing.py): the driver alone, and the same output."""
+    assert sqlite_cli("ingest", str(seed)).code == 0
+    for args in (["list"], ["list", "--json"], ["list", "--csv"]):
+        loaded = imported(sqlite_cli, *args).keys()
+        assert not {"sqlalchemy", "sqlmodel", "pydantic_settings", "alembic", "rich"} & loaded, (args, loaded)

@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from tracker.errors import ConfigError
+from tracker.locations import shipped_config_path, user_config_path
 from tracker.model import DatePolicy, RollPolicy
 
-APP_NAME = "regulatory-deadline-tracker"
 ENV_PREFIX = "TRACKER_"
 #: Keys that may only come from the environment; a file that sets them is refused.
 SECRET_KEYS = {("smtp", "password"), ("web", "access_token"), ("webhooks", "secret")}
@@ -139,17 +139,6 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Files arrive through init kwargs (merged by `load`); the environment wins over them.
         return (env_settings, init_settings)
-
-
-def shipped_config_path() -> Path:
-    """The documented defaults at the top of a source checkout (absent from a wheel install)."""
-    return Path(__file__).resolve().parent.parent / "config" / "tracker.toml"
-
-
-def user_config_path() -> Path:
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir(APP_NAME)) / "tracker.toml"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -14,7 +15,7 @@ from tracker.errors import UsageError
 
 if TYPE_CHECKING:
     from tracker.service import Tracker
-    from tracker.store.repository import Filters
+    from tracker.store.filters import Filters
 
 app = typer.Typer(
     name="tracker",
@@ -47,6 +48,55 @@ class State:
                 typer.echo(f"tracker: config: {w.message}", err=True)
             self._tracker = Tracker(settings)
         return self._tracker
+
+    def lean_url(self) -> str | None:
+        """The database URL when the full configuration could not say otherwise, else None.
+
+        That is: no configuration file (no --config, TRACKER_CONFIG or user file, and the shipped
+        defaults leave the URL unset) and no TRACKER_* variable but the plain-text ones of
+        `LEAN_ENV`, which cannot fail validation. Listings then skip loading the configuration and
+        the ORM (`tracker.service.listing`); every other case takes the general way.
+        """
+        import os
+
+        from tracker.locations import shipped_config_path, user_config_path
+
+        if self.config or any(
+            k.upper().startswith("TRACKER_") and k.upper() not in LEAN_ENV for k in os.environ
+        ):
+            return None
+        if user_config_path().is_file() or _sets_database(shipped_config_path()):
+            return None
+        if self.db:
+            return self.db
+        from tracker.store.listing import default_url
+
+        return default_url()
+
+
+#: Environment settings that leave the lean listing possible: strings any value of which is valid.
+LEAN_ENV = frozenset(
+    {
+        "TRACKER_DATABASE_URL",
+        "TRACKER_NOW",
+        "TRACKER_TODAY",
+        "TRACKER_USER",
+        "TRACKER_SMTP__PASSWORD",
+        "TRACKER_WEB__ACCESS_TOKEN",
+        "TRACKER_WEBHOOKS__SECRET",
+    }
+)
+
+
+def _sets_database(path: Path) -> bool:
+    import tomllib
+
+    try:
+        return "database_url" in tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        return True  # unreadable: the general way reports it
 
 
 state = State()
@@ -117,7 +167,7 @@ def make_filters(
     default_status: tuple[str, ...] | None,
 ) -> Filters:
     from tracker.model import Status
-    from tracker.store.repository import Filters
+    from tracker.store.filters import Filters
 
     statuses: tuple[str, ...] | None = default_status
     if status:

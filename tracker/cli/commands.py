@@ -123,20 +123,15 @@ def list_(
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
 ) -> None:
     """Open deadlines, soonest first (overdue ones marked), then those awaiting an event."""
-    tracker = state.tracker()
-    items = tracker.list(
-        make_filters(due_before, due_after, actor, instrument, tag, status, default_status=("open",)),
-        overdue=overdue,
-        within_days=_days(next_),
-        mentions=False,
-        explain=False,
-    )
-    if as_json:
-        render.json_lines([render.list_record(t) for t in items])
-    elif as_csv:
-        render.csv_rows(items)
-    else:
-        render.table(items, tracker.today())
+    from tracker.cli import list_view
+    from tracker.service.listing import open_listing
+
+    filters = make_filters(due_before, due_after, actor, instrument, tag, status, default_status=("open",))
+    within = _days(next_)
+    with open_listing(
+        filters, lean_url=state.lean_url(), general=state.tracker, overdue=overdue, within_days=within
+    ) as listing:
+        list_view.write(listing, "json" if as_json else "csv" if as_csv else "table")
 
 
 def _days(span: str | None) -> int | None:

@@ -1,4 +1,4 @@
-"""Turning service results into text: Rich tables for people, JSON lines and CSV for programs.
+"""Turning service results into text: Rich for people, JSON lines for programs (`list`: list_view.py).
 
 `--json` shapes are the documented contract (DESIGN.md section 5); machine output goes to stdout
 alone, progress and colour to stderr. Text for people fits the terminal's width (80 columns too):
@@ -7,7 +7,6 @@ long fields wrap inside their column, ids and dates never do.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import re
@@ -15,7 +14,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tracker.model import Status, Tracked
+from tracker.model import Tracked
 from tracker.serialize import anchor_dict, iso
 
 LIST_FIELDS = (
@@ -101,16 +100,6 @@ def json_lines(records: Sequence[dict[str, Any]]) -> None:
         out.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
-def csv_rows(items: Sequence[Tracked]) -> None:
-    w = csv.writer(sys.stdout, lineterminator="\n")
-    w.writerow(LIST_FIELDS)
-    for t in items:
-        r = list_record(t)
-        r["anchor"] = f"{t.anchor.kind.value}:{iso(t.anchor.date) or ''}"
-        r["tags"] = ";".join(t.tags)
-        w.writerow([r[k] if r[k] is not None else "" for k in LIST_FIELDS])
-
-
 def days_left(due: dt.date | None, today: dt.date) -> str:
     if due is None:
         return "—"
@@ -139,43 +128,6 @@ def _cell(text: str) -> Any:
     from rich.text import Text
 
     return Text(plain(text))
-
-
-def _overdue(t: Tracked, today: dt.date) -> bool:
-    return t.status == Status.OPEN and t.due_date is not None and t.due_date < today
-
-
-def table(items: Sequence[Tracked], today: dt.date) -> None:
-    """Soonest first as the service gives them; overdue rows in bold red, dates set by hand with *."""
-    from rich.table import Table
-
-    console = _console()
-    if not items:
-        console.print("No deadlines match.")
-        return
-    t = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False, header_style="bold")
-    t.add_column("ID", no_wrap=True)
-    t.add_column("Due", no_wrap=True)
-    t.add_column("Left", no_wrap=True, justify="right")
-    t.add_column("Status", no_wrap=True)
-    t.add_column("Instrument", overflow="fold", max_width=12)
-    t.add_column("Actor: duty", overflow="fold", ratio=1, min_width=20)
-    for item in items:
-        due = iso(item.due_date) or "awaiting"
-        t.add_row(
-            item.id,
-            due + ("*" if item.override_due else ""),
-            days_left(item.due_date, today) if item.status == Status.OPEN else "",
-            item.status.value,
-            _cell(item.instrument or ""),
-            _cell(f"{item.actor}: {item.action}"),
-            style="bold red" if _overdue(item, today) else None,
-        )
-    console.print(t)
-    late = sum(_overdue(i, today) for i in items)
-    summary = f"{len(items)} deadline(s)" + (f", {late} overdue" if late else "")
-    manual = " · * date set by hand" if any(i.override_due for i in items) else ""
-    console.print(summary + manual, style="dim")
 
 
 def _row(c: Any, prefix: str, markup: str) -> None:

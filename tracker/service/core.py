@@ -13,7 +13,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
-import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from sqlmodel import Session
 
 from tracker import merge
 from tracker.config import Settings
-from tracker.errors import BadInput, ConfigError, DatabaseError, TrackerError
+from tracker.errors import BadInput, DatabaseError, TrackerError
 from tracker.model import (
     Anchor,
     AnchorKind,
@@ -35,38 +34,15 @@ from tracker.model import (
     Status,
     Tracked,
 )
+from tracker.service.clock import Clock, clock_from_env
 from tracker.service.merging import IngestReport, Merging
 from tracker.store import db
 from tracker.store.filters import relative
 from tracker.store.repository import Filters, Repository, to_tracked
 from tracker.store.tables import AuditEventRow, utcnow
 
-Clock = Callable[[], dt.datetime]
 Extractor = Callable[[Document, DatePolicy], list[Obligation]]
 FEEDS_CHANGED = "feeds_changed_at"
-
-
-def system_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def clock_from_env(environ: Mapping[str, str] | None = None) -> Clock:
-    """The system clock, or a fixed one from TRACKER_NOW / TRACKER_TODAY (see the module docstring)."""
-    env = os.environ if environ is None else environ
-    now, today = env.get("TRACKER_NOW"), env.get("TRACKER_TODAY")
-    try:
-        if now:
-            fixed = dt.datetime.fromisoformat(now)
-            fixed = fixed.replace(tzinfo=dt.UTC) if fixed.tzinfo is None else fixed.astimezone(dt.UTC)
-        elif today:
-            fixed = dt.datetime.combine(dt.date.fromisoformat(today), dt.time(12), dt.UTC)
-        else:
-            return system_clock
-    except ValueError:
-        raise ConfigError(
-            f"not an ISO 8601 date or time: {now or today!r}", where="TRACKER_NOW/TRACKER_TODAY"
-        ) from None
-    return lambda: fixed
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.errors import BadInput, UsageError
 from tracker.model import Anchor, AnchorKind, DatePolicy, DueDate, Status, Step
 from tracker.serialize import expr_from_dict, steps_from_list
+from tracker.store.filters import tags_text
 from tracker.store.repository import Filters, Repository
 from tracker.store.tables import AuditEventRow, ObligationRow
 
@@ -316,7 +317,7 @@ class Lifecycle:
                 else sorted(set(have) | {t.strip() for t in tags if t.strip()})
             )
             if want != have:
-                ch.set(row, "tags", json.dumps(want), "tag", "untagged" if remove else "tagged")
+                ch.set(row, "tags", tags_text(want), "tag", "untagged" if remove else "tagged")
             return Outcome(row.id, ch.edits)
 
     def note(self, oid: str, text: str, *, by: str | None = None) -> Outcome:

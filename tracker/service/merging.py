@@ -35,6 +35,7 @@ from tracker.errors import TrackerError
 from tracker.model import AnchorKind, DeadlineExpr, Document, Obligation, Status, Step
 from tracker.serialize import expr_from_dict, expr_to_dict, iso, period_iso, steps_to_list
 from tracker.service.lifecycle import Changes, Lifecycle, row_anchor
+from tracker.store.filters import tags_text
 from tracker.store.repository import Repository
 from tracker.store.tables import AmendmentRow, DocumentRow, ObligationRow
 
@@ -181,7 +182,7 @@ class Merging(Lifecycle):
         before = len(ch.edits)
         have = json.loads(row.tags or "[]")
         if (want := sorted(set(have) | set(tags))) != have:
-            ch.set(row, "tags", json.dumps(want), "tag", "tagged at ingest", document_id)
+            ch.set(row, "tags", tags_text(want), "tag", "tagged at ingest", document_id)
         # A primary text corrects what a report said; a report never overrides the instrument.
         had_primary = any(m.role == "primary" for m, _ in repo.mentions([row.id])[row.id])
         if not merge.is_primary(kind) or had_primary:
@@ -332,7 +333,7 @@ class Merging(Lifecycle):
                 continue  # both stated by reports only: the smaller id stays (the order folds the rest)
             have = json.loads(row.tags or "[]")
             if (tags := sorted(set(have) | set(json.loads(other.tags or "[]")))) != have:
-                ch.set(row, "tags", json.dumps(tags), "merge", f"tags of {other.id}")
+                ch.set(row, "tags", tags_text(tags), "merge", f"tags of {other.id}")
             ch.note(
                 row, "merge", f"{other.id}, stated only by reports, is the same duty: its sources are here"
             )
@@ -397,7 +398,7 @@ def obligation_values(
         "status": "open",
         "confidence": round(ob.confidence, 3),
         "flags": json.dumps(list(ob.flags)),
-        "tags": json.dumps(sorted(set(tags))),
+        "tags": tags_text(sorted(set(tags))),
         "explanation": json.dumps(steps_to_list(ob.due)),
         "sequence": 0,
         "created_at": now,

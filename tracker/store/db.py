@@ -17,27 +17,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from tracker.errors import DatabaseError
+from tracker.store.listing import HEAD, SQLITE_CACHE, default_url, normalize_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-#: The newest migration; `ensure_schema` compares against it without loading Alembic (a test keeps
-#: it equal to Alembic's head).
-HEAD = "0002"
-
-
-def default_url() -> str:
-    from platformdirs import user_data_dir
-
-    from tracker.config import APP_NAME
-
-    return f"sqlite:///{Path(user_data_dir(APP_NAME)) / 'tracker.db'}"
-
-
-def normalize_url(url: str) -> str:
-    """Accept the spellings people paste: postgres://, postgresql:// (psycopg 3 is the driver)."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -46,6 +28,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(SQLITE_CACHE)
     cur.close()
 
 

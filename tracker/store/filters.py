@@ -58,6 +58,20 @@ class Filters:
         )
 
 
+def tags_text(tags: list[str] | tuple[str, ...]) -> str:
+    """How a duty's tags are stored: a compact JSON array, non-ASCII as itself (migration 0003).
+
+    Listings print the stored text as it is (`store/listing.py`), and the tag filter looks for
+    `tag_text(tag)` inside it, so this encoding is the one both rely on.
+    """
+    return json.dumps(list(tags), ensure_ascii=False, separators=(",", ":"))
+
+
+def tag_text(tag: str) -> str:
+    """One tag as it appears inside `tags_text`."""
+    return json.dumps(tag, ensure_ascii=False)
+
+
 def relative(f: Filters, today: dt.date, overdue: bool, within_days: int | None) -> Filters:
     """`f` narrowed to duties due before `today` (`overdue`) or in the next `within_days` days."""
     before, after = f.due_before, f.due_after
@@ -104,7 +118,7 @@ def where_sql(f: Filters, mark: Callable[[str], str] = lambda name: f":{name}") 
         params["instrument"] = f.instrument.lower()
         terms.append(f"lower(obligation.instrument) = {mark('instrument')}")
     if f.tag:
-        params["tag"] = _like_contains(json.dumps(f.tag))
+        params["tag"] = _like_contains(tag_text(f.tag))
         terms.append(f"obligation.tags LIKE {mark('tag')} ESCAPE '{LIKE_ESCAPE}'")
     return (" AND ".join(terms) or "1=1"), params
 

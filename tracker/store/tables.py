@@ -64,6 +64,8 @@ class DocumentRow(SQLModel, table=True):
 
 class ObligationRow(SQLModel, table=True):
     __tablename__ = "obligation"
+    # 0003: listings read open duties in due order straight off this index (store/listing.py).
+    __table_args__ = (sa.Index("ix_obligation_listing", "status", "due_date", "id"),)
 
     id: str = Field(primary_key=True, max_length=16)
     instrument: str | None = Field(default=None, max_length=80, index=True)
