@@ -75,13 +75,19 @@ def test_extract_stdout_is_pure_json(sqlite_cli: CLI, seed: Path) -> None:
         (["due", "within 180 days", "--from", "2026-06-03", "--policy", "sideways"], 4, "sideways"),
         (["extract", "/no/such/file.txt"], 4, "/no/such/file.txt: no such file"),
         (["--db", "nonsense://", "list"], 6, "tracker: "),
+        (["list", "--bogus"], 2, "tracker: No such option: --bogus (see 'tracker list --help')"),
+        (["--bogus"], 2, "No such option: --bogus"),
+        (["show"], 2, "Missing argument 'ID'"),
+        (["list", "--due-before"], 2, "--due-before"),
+        (["no-such-command"], 2, "No such command"),
+        (["list", "extra"], 2, "extra"),
     ],
 )
 def test_errors_are_one_line_with_exit_code(sqlite_cli: CLI, args: list[str], code: int, needle: str) -> None:
     r = sqlite_cli(*args)
     assert r.code == code, (r.code, r.err)
     assert needle in r.err
-    assert "Traceback" not in r.err
+    assert "Traceback" not in r.err and "internal error" not in r.err
     assert len([ln for ln in r.err.splitlines() if ln.strip()]) == 1
 
 

@@ -41,21 +41,47 @@ def _database_failure(exc: Exception) -> DatabaseError | None:
     return DatabaseError(reason[0], where=where)
 
 
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """Typer's usage errors: its own classes since it carries click inside (0.26), click's before."""
+    import typer
+
+    found: list[type[Exception]] = []
+    if hasattr(typer, "TyperException"):
+        found.append(typer.TyperException)
+    click = sys.modules.get("click")  # loaded only where typer uses the separate click package
+    if click is not None:
+        found.append(click.ClickException)
+    return tuple(found)
+
+
+def _usage(exc: Exception) -> int:
+    """One line for a usage mistake (the whole help when there were no arguments); its exit code."""
+    code = int(getattr(exc, "exit_code", 2))
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        exc.show()  # type: ignore[attr-defined]
+        return code
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    _error(f"{message}{where}")
+    return code
+
+
 def main(argv: list[str] | None = None) -> None:
-    import click
+    import typer
 
     from tracker.cli import commands, feeds_cmd, lifecycle_cmd, remind_cmd  # noqa: F401  (registers them)
 
+    usage_errors = _usage_errors()
     try:
         rv = app(args=argv, prog_name="tracker", standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         _error("aborted")
         sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+    except usage_errors as exc:
+        sys.exit(_usage(exc))
     except TrackerError as exc:
         _error(str(exc))
         if state.debug:
