@@ -113,3 +113,29 @@ def test_list_without_a_configuration_file_loads_neither_the_orm_nor_the_setting
     for args in (["list"], ["list", "--json"], ["list", "--csv"]):
         loaded = imported(sqlite_cli, *args).keys()
         assert not {"sqlalchemy", "sqlmodel", "pydantic_settings", "alembic", "rich"} & loaded, (args, loaded)
+
+
+def test_each_command_is_found_in_the_module_that_defines_it() -> None:
+    """`tracker.cli.COMMAND_MODULES` (a run loads only its command's module) matches the registrations."""
+    script = (
+        "import importlib, json\n"
+        "import typer.main\n"
+        "from tracker.cli import ALL_MODULES, app\n"
+        "found, seen = {}, set()\n"
+        "for mod in ALL_MODULES:\n"
+        "    importlib.import_module('tracker.cli.' + mod)\n"
+        "    names = set(typer.main.get_command(app).commands) - seen\n"
+        "    found.update(dict.fromkeys(names, mod))\n"
+        "    seen |= names\n"
+        "print(json.dumps(found))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    from tracker.cli import COMMAND_MODULES, modules_for
+
+    assert json.loads(proc.stdout) == COMMAND_MODULES
+    assert modules_for(["--db", "x.db", "list", "--json"]) == ("commands",)
+    assert modules_for(["--config=c.toml", "--debug", "tag", "abc", "x"]) == ("lifecycle_cmd",)
+    everything = ("commands", "feeds_cmd", "lifecycle_cmd", "remind_cmd")
+    for argv in ([], ["--help", "list"], ["-h"], ["lisst"], ["--version"], ["--db", "list"]):
+        assert modules_for(argv) == everything, argv

@@ -67,11 +67,43 @@ def _usage(exc: Exception) -> int:
     return code
 
 
+#: The module that defines each command. A run loads only its command's module (Typer then builds
+#: only those commands); help before the command, a mistake or no command at all load every one.
+#: A test keeps this equal to what the modules register.
+COMMAND_MODULES = {
+    **dict.fromkeys(("extract", "ingest", "list", "stats", "show", "feed", "due", "db"), "commands"),
+    **dict.fromkeys(("serve", "feeds"), "feeds_cmd"),
+    **dict.fromkeys(
+        ("done", "reopen", "waive", "set", "anchor", "tag", "untag", "note", "history", "recompute"),
+        "lifecycle_cmd",
+    ),
+    **dict.fromkeys(("remind", "poll", "run", "sources"), "remind_cmd"),
+}
+ALL_MODULES = ("commands", "feeds_cmd", "lifecycle_cmd", "remind_cmd")  # the order of `--help`
+_GLOBAL_WITH_VALUE = ("--db", "--config")
+
+
+def modules_for(argv: list[str]) -> tuple[str, ...]:
+    """The command modules a run with these arguments needs."""
+    args = iter(argv)
+    for arg in args:
+        if arg in _GLOBAL_WITH_VALUE:
+            next(args, None)
+        elif arg in ("--help", "-h"):
+            return ALL_MODULES
+        elif not arg.startswith("-"):
+            return (COMMAND_MODULES[arg],) if arg in COMMAND_MODULES else ALL_MODULES
+    return ALL_MODULES
+
+
 def main(argv: list[str] | None = None) -> None:
+    import importlib
+
     import typer
 
-    from tracker.cli import commands, feeds_cmd, lifecycle_cmd, remind_cmd  # noqa: F401  (registers them)
-
+    argv = sys.argv[1:] if argv is None else argv
+    for name in modules_for(argv):
+        importlib.import_module(f"tracker.cli.{name}")  # registers its commands on `app`
     usage_errors = _usage_errors()
     try:
         rv = app(args=argv, prog_name="tracker", standalone_mode=False)
