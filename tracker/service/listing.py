@@ -57,7 +57,7 @@ class Listing:
 
     def summary(self) -> Summary:
         sql, params = listing.summary_sql(self.filters, self.dialect)
-        (row,) = next(listing.stream(self.conn, [(sql, params)], self.where))
+        ((row,),) = list(listing.stream(self.conn, [(sql, params)], self.where))
         count, width, first, last, status_width, override = row
         return Summary(count, width or 0, _date(first), _date(last), status_width or 0, bool(override))
 

@@ -14,6 +14,7 @@ goes the general way, which creates, migrates or reports exactly as every other 
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
@@ -26,6 +27,7 @@ from tracker.store.filters import ORDER_SQL, Filters, limit_sql, where_sql
 #: with it without loading Alembic; a test keeps it equal to Alembic's head.
 HEAD = "0003"
 BATCH = 2000
+_CURSORS = itertools.count()  # names of PostgreSQL server-side cursors, unique in a connection
 #: A listing walks the due-date index and visits rows out of file order: a page cache of up to
 #: 64 MiB (filled only as pages are read) keeps a 100k listing from reading pages twice.
 SQLITE_CACHE = "PRAGMA cache_size=-65536"
@@ -133,11 +135,13 @@ def stream(
     conn: Any, parts: list[tuple[str, dict[str, Any]]], where: str, limit: int | None = None
 ) -> Iterator[list[Any]]:
     """Batches of rows of each query in turn, `limit` rows at most; a driver error becomes a
-    `DatabaseError` naming `where`."""
+    `DatabaseError` naming `where`. On PostgreSQL the rows come through a server-side cursor, so
+    memory stays flat however many are listed."""
     left = limit
+    server_side = type(conn).__module__.startswith("psycopg")
     try:
         for sql, params in parts:
-            cur = conn.cursor()
+            cur = conn.cursor(name=f"tracker_listing_{next(_CURSORS)}") if server_side else conn.cursor()
             cur.execute(sql, params)
             while batch := cur.fetchmany(BATCH if left is None else min(BATCH, left)):
                 yield batch
