@@ -36,7 +36,7 @@ from tracker.config import Settings
 from tracker.model import Anchor, AnchorKind, Status, Step, Tracked
 from tracker.service import Tracker
 from tracker.service import feeds as feed_service
-from tracker.store.repository import Filters
+from tracker.store.filters import Filters, tags_text
 from tracker.store.tables import ObligationRow
 
 STAMP = dt.datetime(2026, 6, 29, 14, 30, tzinfo=dt.UTC)
@@ -111,7 +111,7 @@ def row(n: int, served: bool) -> dict:
         "status": f["status"],
         "confidence": 0.9,
         "flags": "[]",
-        "tags": json.dumps(f["tags"]),
+        "tags": tags_text(f["tags"]),
         "explanation": json.dumps(f["explanation"]),
         "sequence": n % 3,
         "created_at": STAMP,

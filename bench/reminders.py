@@ -28,6 +28,7 @@ from tracker.config import RemindersSettings, Settings
 from tracker.reminders import Candidate
 from tracker.service import Tracker
 from tracker.service import reminders as service
+from tracker.store.filters import tags_text
 from tracker.store.tables import ObligationRow, ReminderLogRow
 
 TODAY = dt.date(2026, 10, 31)
@@ -57,7 +58,7 @@ def populate(tracker: Tracker, n: int, seed: int = 7) -> None:
                 "status": "open" if rng.random() < 0.85 else "done",
                 "confidence": 0.9,
                 "flags": "[]",
-                "tags": json.dumps(["customs"] if rng.random() < 0.1 else []),
+                "tags": tags_text(["customs"] if rng.random() < 0.1 else []),
                 "explanation": "[]",
                 "sequence": 0,
                 "created_at": NOW,

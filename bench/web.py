@@ -34,7 +34,7 @@ import sqlalchemy as sa
 
 from tracker.config import Settings, WebSettings
 from tracker.service import Tracker
-from tracker.store.repository import Filters
+from tracker.store.filters import Filters, tags_text
 from tracker.store.tables import DocumentRow, MentionRow, ObligationRow
 from tracker.web import create_app
 
@@ -74,7 +74,7 @@ def populate(tracker: Tracker, n: int, seed: int = 11) -> None:
                 "status": "open" if rng.random() < 0.85 else "done",
                 "confidence": 0.9,
                 "flags": "[]",
-                "tags": json.dumps(["customs"] if rng.random() < 0.1 else []),
+                "tags": tags_text(["customs"] if rng.random() < 0.1 else []),
                 "explanation": json.dumps([{"kind": "period", "text": f"anchor + 90 days = {due}"}]),
                 "sequence": 0,
                 "created_at": NOW,
