@@ -263,6 +263,7 @@ def test_an_old_database_is_migrated_by_the_listing(tmp_path: Path, lite_store: 
     legacy = json.dumps(["café", "a,b"])  # as 0002 stored tags: ", " between items, non-ASCII escaped
     with sqlite3.connect(old) as conn:
         conn.execute("DROP INDEX ix_obligation_listing")
+        conn.execute("DROP INDEX ix_obligation_list_json")
         conn.execute("UPDATE alembic_version SET version_num = '0002'")
         conn.execute("UPDATE obligation SET tags = ? WHERE tags <> '[]'", (legacy,))
     r = _cli(f"sqlite:///{old}", tmp_path / "home")("list", "--json", "--tag", "café")
@@ -272,7 +273,8 @@ def test_an_old_database_is_migrated_by_the_listing(tmp_path: Path, lite_store: 
     assert '"tags":["café","a,b"]' in r.out
     with sqlite3.connect(old) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(listing.HEAD,)]
-        assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'ix_obligation_listing'").fetchall()
+        for index in ("ix_obligation_listing", "ix_obligation_list_json"):
+            assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (index,)).fetchall()
         assert {t for (t,) in conn.execute("SELECT tags FROM obligation")} == {
             "[]",
             tags_text(["café", "a,b"]),
@@ -374,3 +376,15 @@ def test_empty_listing_says_so(tmp_path: Path) -> None:
     assert cli("list").out == "No deadlines match.\n"
     assert cli("list", "--json").out == ""
     assert cli("list", "--csv").out.splitlines() == [",".join(LIST_FIELDS)]
+
+
+def test_sqlite_reads_list_lines_off_their_index(lite_store: tuple[str, Any]) -> None:
+    """Migration 0003 indexes the very expression `json_sql` selects: the lines are read, not built."""
+    import sqlite3
+
+    with sqlite3.connect(lite_store[0].removeprefix("sqlite:///")) as conn:
+        for f in (Filters(status=("open",)), Filters(status=("done",), due_before=TODAY)):
+            for sql, params in listing.json_sql(f, "sqlite"):
+                plan = " ".join(str(step[-1]) for step in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+                assert "ix_obligation_list_json" in plan, plan
+                assert "TEMP B-TREE" not in plan, plan  # and never sorted

@@ -52,6 +52,8 @@ ROW_FIELDS = (
 
 # Both backends print the same bytes: a whole confidence prints as PostgreSQL prints a float8 ("1",
 # not SQLite's "1.0"), and tags print as stored, in the compact form of `filters.tags_text`.
+# SQLite keeps this very expression in the index ix_obligation_list_json (migration 0003) and reads
+# each line from there: change it only with a migration that rebuilds that index.
 _SQLITE_JSON = """json_object(
  'id', id, 'instrument', instrument, 'actor', actor, 'action', action,
  'deadline_text', deadline_text,
