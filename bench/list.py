@@ -189,7 +189,7 @@ def main(argv: list[str]) -> int:
                         people = median_time(tracker_cmd("list"), runs, env)
                         floor = median_time(floor_cmd, runs, env)
                     except Failed as exc:
-                        rows.append((backend, f"{count:,}", "—", "fails", *[""] * 7))
+                        rows.append((backend, f"{count:,}", "—", "fails", *[""] * 8))
                         failures.append(f"{backend} {count:,}: {exc}")
                         continue
                     listed = len(run_output(cmd, env).splitlines())
@@ -203,7 +203,7 @@ def main(argv: list[str]) -> int:
                         (backend, f"{count:,}", f"{listed:,}", f"{secs * 1000:.0f}", f"{secs / base:.1f}x",
                          f"{floor * 1000:.0f} ({secs / floor:.2f}x)", f"{full * 1000:.0f}",
                          f"{people * 1000:.0f}", growth, "yes" if secs * 1000 < GOAL_MS else "no",
-                         f"{insert_s:.2f}")
+                         f"{insert_s:.2f}", f"{size_mb(url):.1f}")
                     )  # fmt: skip
                     if count == sizes[-1] and not args.no_profile:
                         print(profile_list(env))
@@ -212,13 +212,26 @@ def main(argv: list[str]) -> int:
         table(
             ("backend", "obligations", "lines out", "--json ms (lean)", "÷ python -c pass",
              "floor ms (÷)", "--json ms, config file", "table ms", "ms per +1k rows",
-             f"< {GOAL_MS} ms", "seed s"),
+             f"< {GOAL_MS} ms", "seed s", "db MB"),
             rows,
         )
     )  # fmt: skip
     for failure in failures:
         print(f"FAILED {failure}")
     return 1 if failures else 0
+
+
+def size_mb(url: str) -> float:
+    """The database's size on disk (SQLite: the file after a checkpoint; PostgreSQL: pg_database_size)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                return Path(url.removeprefix("sqlite:///")).stat().st_size / 1e6
+            return conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar() / 1e6
+    finally:
+        engine.dispose()
 
 
 def floor_script(url: str, path: Path) -> list[str]:
