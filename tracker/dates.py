@@ -115,6 +115,17 @@ def _describe_period(period: Period) -> str:
     return f"{n} {word[:-1] if n == 1 else word}"
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _add_months(start: dt.date, n: int) -> dt.date:
+    """`start + relativedelta(months=n)` without building the relativedelta: the same month shift and
+    month-end clamp, and the same ValueError when the year leaves 1..9999."""
+    year, month0 = divmod(start.year * 12 + start.month - 1 + n, 12)
+    last = _MONTH_DAYS[month0] + (month0 == 1 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0))
+    return start.replace(year=year, month=month0 + 1, day=min(start.day, last))
+
+
 def _shift(start: dt.date, period: Period, policy: DatePolicy) -> tuple[dt.date, list[Step]]:
     """`start` + `period`, with the "period" step and any clamp or skipped-holiday notes."""
     n, unit = period.amount, period.unit
@@ -124,7 +135,7 @@ def _shift(start: dt.date, period: Period, policy: DatePolicy) -> tuple[dt.date,
         if unit == Unit.BUSINESS_DAYS:
             end, skipped = business_days(start, n, policy)
         elif unit in (Unit.MONTHS, Unit.YEARS):
-            end = start + (relativedelta(months=n) if unit == Unit.MONTHS else relativedelta(years=n))
+            end = _add_months(start, n if unit == Unit.MONTHS else 12 * n)
         elif unit == Unit.HOURS:
             end = start + dt.timedelta(days=n // 24)
         else:
@@ -134,10 +145,11 @@ def _shift(start: dt.date, period: Period, policy: DatePolicy) -> tuple[dt.date,
             f"{start.isoformat()} {'+-'[n < 0]} {_describe_period(period)} is out of range"
         ) from exc
     sign = "-" if n < 0 else "+"
-    text = f"{start.isoformat()} {sign} {_describe_period(period)} = {end.isoformat()}"
+    start_iso, end_iso = start.isoformat(), end.isoformat()
+    text = f"{start_iso} {sign} {_describe_period(period)} = {end_iso}"
     data: dict[str, Any] = {
-        "from": start.isoformat(),
-        "to": end.isoformat(),
+        "from": start_iso,
+        "to": end_iso,
         "amount": n,
         "unit": str(unit),
         "iso": period.iso(),
@@ -259,11 +271,12 @@ def _unrolled_note(d: dt.date, policy: DatePolicy, reason: str) -> list[Step]:
 
 def _anchor_step(anchor: Anchor, date: dt.date) -> Step:
     what = anchor.text or f"the {anchor.kind} date"
-    text = f"Anchor: {what} ({anchor.kind}), {date.isoformat()}"
+    iso = date.isoformat()
+    text = f"Anchor: {what} ({anchor.kind}), {iso}"
     if anchor.source:
         text += f", from {anchor.source}"
-    data = {"anchor_kind": str(anchor.kind), "date": date.isoformat(), "anchor_text": anchor.text}
-    return Step("anchor", text + ".", {**data, "source": anchor.source})
+    data = {"anchor_kind": str(anchor.kind), "date": iso, "anchor_text": anchor.text, "source": anchor.source}
+    return Step("anchor", text + ".", data)
 
 
 def _undated_step(expr: DeadlineExpr, anchor: Anchor) -> Step:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from itertools import islice
 
 from dateutil.relativedelta import relativedelta
@@ -44,18 +45,31 @@ def _rrule_body(rrule: str) -> str:
 def recurrence_steps(rrule: str | None, first: dt.date | None) -> list[Step]:
     if not rrule:
         return []
-    _rule(first or dt.date(2000, 1, 1), rrule)  # fails early on a malformed rule
+    every, tail = _described(rrule)
+    text = f"Then {every} after {first.isoformat()}" if first else f"Recurs {every}; no first date is known"
+    return [Step("recurrence", f"{text}{tail} (RRULE {rrule}).", {"rrule": rrule})]
+
+
+@lru_cache(maxsize=256)
+def _described(rrule: str) -> tuple[str, str]:
+    """ "every N units" and the COUNT/UNTIL tail of a rule's description, after checking the rule.
+
+    Depends on the rule alone: whether dateutil accepts a rule does not depend on the calendar date of
+    its (naive, midnight) start, so the check uses a fixed one. Memoized because extraction describes
+    the same few rules again and again; a malformed rule raises every time (exceptions are not cached).
+    """
+    _rule(dt.date(2000, 1, 1), rrule)  # fails early on a malformed rule
     parts = rrule_parts(rrule)
     interval = int(parts.get("INTERVAL", "1"))
     unit = _FREQ_WORDS.get(parts.get("FREQ", ""), parts.get("FREQ", "?").lower())
     every = f"every {unit}" if interval == 1 else f"every {interval} {unit}s"
-    text = f"Then {every} after {first.isoformat()}" if first else f"Recurs {every}; no first date is known"
+    tail = ""
     if "COUNT" in parts:
-        text += f", {parts['COUNT']} occurrences in all counting the first"
+        tail += f", {parts['COUNT']} occurrences in all counting the first"
     if "UNTIL" in parts:
         until = dt.datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date()
-        text += f", until {until.isoformat()}"
-    return [Step("recurrence", f"{text} (RRULE {rrule}).", {"rrule": rrule})]
+        tail += f", until {until.isoformat()}"
+    return every, tail
 
 
 def _rule(first: dt.date, rrule: str) -> rrule_type:

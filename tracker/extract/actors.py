@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tracker.extract.prefilter import lowered_for_ci
+
 CUE = re.compile(
     r"\b(?:(?P<modal>shall|must|should|will|may)(?!\s+not\b)(?!\s+be\s+(?:deemed|construed|considered)\b)"
     r"|(?P<enc>(?:is|are)\s+(?:hereby\s+)?(?:strongly\s+)?encouraged\s+to)"
@@ -23,10 +25,16 @@ CUE = re.compile(
 )
 # The first letter of every CUE alternative, after a word boundary, with what must follow it (one character
 # is consumed, so no start is skipped).
-_CUE_OPENER = re.compile(
-    r"[smwiardotp](?<!\w.)(?=hall|ust|hould|ill|ay|s\s|re\s|uthorize|equir|irect|nstructs|rders"
+_CUE_NEXT = (
+    r"(?=hall|ust|hould|ill|ay|s\s|re\s|uthorize|equir|irect|nstructs|rders"
     r"|\s+requirement|he\s+requirement|o\s+be|rovided)"
 )
+_CUE_OPENER = re.compile(rf"[smwiardotp](?<!\w.){_CUE_NEXT}")
+# The same starts found in two cheaper scans, from the character before them: a space (a pattern that opens
+# with a plain character is found by the engine's fast prefix search), or any other character but an ASCII
+# letter, digit or "_" (a superset of the other non-word characters; `CUE` checks the boundary itself).
+_CUE_AFTER_SPACE = re.compile(rf" [smwiardotp]{_CUE_NEXT}")
+_CUE_AFTER_OTHER = re.compile(rf"[\x00-\x1f!-/:-@\[-\^`{{-\U0010ffff][smwiardotp]{_CUE_NEXT}")
 # Verbs after a cue that make the clause a rule about the law itself, not a duty with a deadline.
 NOT_DUTY = re.compile(
     r"^\s*(?:also\s+)?(?:be\s+(?:deemed|construed|considered|effective|in\s+effect|void)|expire|terminate|remain|continue"
@@ -47,12 +55,6 @@ _LEAD_THE = re.compile(r"^(?:the|all\s+of\s+the)\s+", re.I)
 _HEADS_OF = re.compile(r"^(heads?\s+of)\s+(?:all|the)\s+", re.I)
 _REQUIRES_SUBJECT = re.compile(r"\s*(?:that\s+)?([^,;]{1,120}?)(?=,|\s+to\s+[a-z])")
 _PARTS = re.compile(r",|—|:(?!\d)")
-_QUALIFYING = re.compile(
-    r"(?:in\s+(?:consultation|coordination|collaboration)\s+with|through|acting\s+through|as\s+defined"
-    r"|as\s+appropriate|consistent|to\s+the\s+extent|within\s+existing|after\s+(?:consultation|notifying)"
-    r"|including|and\s+in\s+consultation|as\s+the\s|or\s+designee|where\s+appropriate|respectively)\b",
-    re.I,
-)
 _ALL_EACH = re.compile(r"(?:All|Each|Any)\b")
 _ENUM_HEAD = re.compile(r"^[“\"]?\([a-zA-Z0-9]{1,5}\)\s*")
 _CAPS_HEAD = re.compile(r"^[“\"]?[A-Z][A-Z ,’'-]+\.(?:—|\s*$)")
@@ -94,6 +96,10 @@ _STOP = re.compile(
 )
 
 
+# `_STOP` without re.I, for lower-cased text (its letters are ASCII; "[A-Z]" stands for any letter).
+_STOP_LOWER = re.compile(_STOP.pattern.replace("[A-Z]", "[a-z]"))
+
+
 _REQ_SUBJECT = re.compile(
     r"\s*((?:the\s+|all\s+|each\s+)?[A-Z][^,;]{0,120}?)\s+(?:to\s+)?(?!(?:of|and|for|on|the|in|at|to)\b)(?=[a-z]+\b)"
 )
@@ -107,13 +113,25 @@ class Cue:
     end: int
 
 
+def _cue_starts(text: str, start: int, end: int) -> list[int]:
+    """Where a cue can start in `text[start:end]`, in order: a superset of `_CUE_OPENER`'s hits."""
+    lo = start - 1 if start else 0
+    found = [o.start() + 1 for o in _CUE_AFTER_SPACE.finditer(text, lo, end)]
+    other = [o.start() + 1 for o in _CUE_AFTER_OTHER.finditer(text, lo, end)]
+    if other:
+        found = sorted(found + other)
+    if start == 0 and _CUE_OPENER.match(text, 0, end):
+        found.insert(0, 0)
+    return found
+
+
 def cues(text: str, start: int, end: int) -> list[Cue]:
     out = []
-    pos = start  # `CUE.finditer(text, start, end)`, trying only where `_CUE_OPENER` allows a match
-    for o in _CUE_OPENER.finditer(text, start, end):
-        if o.start() < pos:
+    pos = start  # `CUE.finditer(text, start, end)`, trying only where a cue can start
+    for at in _cue_starts(text, start, end):
+        if at < pos:
             continue
-        m = CUE.match(text, o.start(), end)
+        m = CUE.match(text, at, end)
         if m is None:
             continue
         pos = m.end()
@@ -143,17 +161,17 @@ def _clean_np(np: str) -> str:
     if "(" in np:
         np = _PAREN.sub(lambda m: m.group(0) if _ACRONYM_PAREN.fullmatch(m.group(0)) else "", np)
     np = np.strip(' ,;:—-“”"')
-    np = _LEAD_THE.sub("", np)
-    np = _HEADS_OF.sub(r"\1 ", np)  # "heads of all agencies"
+    # Each pattern is tried only where its first letter is (no other character matches "t", "a" or "h"
+    # case-insensitively); a template `sub` is costly even with no match.
+    if np[:1] in "tTaA":
+        np = _LEAD_THE.sub("", np)
+    if np[:1] in "hH" and _HEADS_OF.match(np):  # "heads of all agencies"
+        np = _HEADS_OF.sub(r"\1 ", np)
     return " ".join(np.split())
 
 
 def subject_before(text: str, clause_start: int, cue: Cue, tokens: list[tuple[int, int]]) -> str:
     """The subject noun phrase between the clause start and the cue; '' when there is none."""
-    chunk = text[clause_start : cue.start]
-    for s, e in sorted(tokens, reverse=True):  # blank out the time phrases, keeping offsets
-        if clause_start <= s and e <= cue.start:
-            chunk = chunk[: s - clause_start] + " " * (e - s) + chunk[e - clause_start :]
     if cue.kind == "requirement":
         tail = text[cue.end : cue.end + 200]
         m = _REQ_SUBJECT.match(tail)
@@ -162,21 +180,17 @@ def subject_before(text: str, clause_start: int, cue: Cue, tokens: list[tuple[in
         tail = text[cue.end : cue.end + 200]
         m = _THAT_SUBJECT.match(tail) or _REQUIRES_SUBJECT.match(tail)
         return _clean_np(m.group(1)) if m else ""
+    chunk = text[clause_start : cue.start]
+    for s, e in sorted(tokens, reverse=True):  # blank out the time phrases, keeping offsets
+        if clause_start <= s and e <= cue.start:
+            chunk = chunk[: s - clause_start] + " " * (e - s) + chunk[e - clause_start :]
     if ".—" in chunk:  # "Hearing.—The Commission will": the heading is context
         chunk = _RUN_IN_HEADING.sub("", chunk)
     m = _FIRST_MODAL.search(chunk)
     if m:  # "All parties ... should participate in a conference to be held": the subject of the first modal
         chunk = chunk[: m.start()]
-    parts = [p for p in _PARTS.split(chunk)]
-    for part in reversed(parts):
-        p = part.strip()
-        if not p:
-            continue
-        if _QUALIFYING.match(p):
-            continue
-        break
     # The subject is the first segment after the introductory phrases.
-    for part in parts:
+    for part in _PARTS.split(chunk):
         p = _subject_np(part.strip())
         if not p or (_INTRO.match(p) and not _ALL_EACH.match(p)):
             continue
@@ -219,7 +233,8 @@ _FIRST_MODAL = re.compile(r"\s(?:shall|must|should|will|may)\s")
 
 def _subject_np(p: str) -> str:
     # "(i) The Secretary" → "The Secretary"; "If X receives ..., she" handled by the caller's split.
-    p = _ENUM_HEAD.sub("", p)
+    if p[:1] in '“"(':
+        p = _ENUM_HEAD.sub("", p)
     if "." in p:
         p = _CAPS_HEAD.sub("", p)  # statute heading "IN GENERAL.—"
     p = p.strip()
@@ -298,10 +313,13 @@ def action_after(text: str, cue: Cue, end: int, tokens: list[tuple[int, int]]) -
         if pos <= s and e <= end:
             chunk = chunk[: s - pos] + "\x00" * (e - s) + chunk[e - pos :]
     chunk = _LEAD_ADVERBS.sub("", chunk)
-    chunk = _LEAD_QUALIFIERS.sub("", chunk)
-    chunk = _ADVERBIAL.sub("", chunk.lstrip(" ,\x00"))
+    if _may_open(chunk, _QUALIFIER_FIRST):
+        chunk = _LEAD_QUALIFIERS.sub("", chunk)
+    chunk = chunk.lstrip(" ,\x00")
+    if chunk[:1] in _ADVERBIAL_FIRST:
+        chunk = _ADVERBIAL.sub("", chunk)
     # "conduct such review and within 200 days ... provide a report": the deadline times the second verb.
-    m = _AND_TIMED.match(chunk)
+    m = _AND_TIMED.match(chunk) if "\x00" in chunk else None
     if m:
         chunk = m.group("rest")
     m = _HEAD_WORD.match(chunk)
@@ -318,9 +336,24 @@ def action_after(text: str, cue: Cue, end: int, tokens: list[tuple[int, int]]) -
     if "\x00" in chunk:
         first = chunk.split("\x00")[0].strip(" ,")
         chunk = first if len(first.split()) >= 2 else chunk.replace("\x00", " ")
-    m = _STOP.search(chunk)
+    low = lowered_for_ci(chunk)
+    m = _STOP.search(chunk) if low is None else _STOP_LOWER.search(low)
     words = (chunk[: m.start()] if m else chunk).split()[:10]
     return " ".join(words).strip(" ,.;:")
+
+
+# The letters `_LEAD_QUALIFIERS` (after commas and white space) and `_ADVERBIAL` can start with, in either
+# case ("İ" and "ı" match "i" case-insensitively).
+_QUALIFIER_FIRST = frozenset("aAtTcCwWiI\u0130\u0131")
+_ADVERBIAL_FIRST = frozenset("aAwWcCoObBuUdD")
+
+
+def _may_open(chunk: str, first: frozenset[str]) -> bool:
+    """Whether the first character of `chunk` after commas and white space is in `first`."""
+    for c in chunk:
+        if c != "," and not c.isspace():
+            return c in first
+    return False
 
 
 _ADVERBIAL = re.compile(

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from tracker.extract.numbers import DATE, WEEKDAY, parse_date, ref_date
+from tracker.extract.prefilter import lowered_for_ci, may_hold
 from tracker.model import Anchor, AnchorKind, Document
 
 _THIS = r"(?:this|the\s+present)"
@@ -51,6 +54,17 @@ _EVENT_VERBS = {
     "hearing": r"hold|holds|held|begin|beginning|convene",
     "commencement": r"commence|begin|beginning",
 }
+# A word each match of the verbs above holds, for a cheap first look at a sentence.
+_EVENT_VERB_WORDS = {
+    "enactment": ("signed", "enacted", "approved", "became"),
+    "expiration": ("expire", "terminate"),
+    "expiry": ("expire", "terminate"),
+    "termination": ("terminate", "expire"),
+    "hearing": ("hold", "held", "begin", "convene"),
+    "commencement": ("commence", "begin"),
+}
+_EVENT_NOUNS = [(n, re.compile(rf"\b{n}\b")) for n in _EVENT_VERBS]
+_EVENT_VERB_RX = {n: re.compile(rf"\b(?:{v})\b", re.I) for n, v in _EVENT_VERBS.items()}
 _DATE_RX = re.compile(DATE)
 
 
@@ -87,16 +101,20 @@ def classify(anchor_text: str, doc: Document, report: ReportAnchor | None = None
 
 
 def dated_event(
-    anchor_text: str, text: str, sentences: list[tuple[int, int]], lowered: list[str] | None = None
+    anchor_text: str,
+    text: str,
+    sentences: list[tuple[int, int]],
+    lowered: Callable[[], str | None] | None = None,
 ) -> tuple[dt.date, str] | None:
     """Date of an event the text dates elsewhere: "the enactment of HIFPA" with "On December 18, 2015,
     the President signed ... (HIFPA)"; "the expiration of the ... authority under section 309(j)(11)"
     with "section 309(j)(11) ... shall expire September 30, 2034"; "the hearing date" with "will hold
     a hearing ... on August 4, 2016". The sentence must name the event's key (an acronym, a section
     citation, or the event noun itself) and its verb; after "inserting" only the new text counts.
-    `lowered` may hold each sentence's `.lower()`, computed once per document by the caller."""
+    `lowered` may return `text.lower()` computed once per document by the caller, when lower-casing
+    keeps every offset (None otherwise); it is called only for an anchor that names a dateable event."""
     low = anchor_text.lower()
-    noun = next((n for n in _EVENT_VERBS if re.search(rf"\b{n}\b", low)), None)
+    noun = next((n for n, rx in _EVENT_NOUNS if n in low and rx.search(low)), None)
     if noun is None:
         return None
     keys = [k for k in _ACRONYM.findall(anchor_text) if k.upper() not in ("U.S", "USC")]
@@ -104,24 +122,44 @@ def dated_event(
         keys = ["hearing"]
     if not keys:
         return None
-    verb = re.compile(rf"\b(?:{_EVENT_VERBS[noun]})\b", re.I)
+    verb = _EVENT_VERB_RX[noun]
     low_keys = [k.lower() for k in keys]
-    for i, (s, e) in enumerate(sentences):
-        low_sent = lowered[i] if lowered is not None else text[s:e].lower()
-        for k in low_keys:
-            if k not in low_sent:
-                break
-        else:
-            sent = text[s:e]
-            found = _dated_sentence(sent, noun, verb)
-            if found:
-                return found
+    low_text = lowered() if lowered is not None else None
+    for s, e in _naming(text, sentences, low_keys, low_text):
+        found = _dated_sentence(text[s:e], noun, verb)
+        if found:
+            return found
     return None
+
+
+def _naming(
+    text: str, sentences: list[tuple[int, int]], low_keys: list[str], low_text: str | None
+) -> Iterator[tuple[int, int]]:
+    """The sentences, in order, whose `.lower()` holds every key. With `low_text` (`text.lower()`, same
+    offsets) only the sentences where the first key occurs are looked at."""
+    if low_text is None:
+        for s, e in sentences:
+            low_sent = text[s:e].lower()
+            if all(k in low_sent for k in low_keys):
+                yield s, e
+        return
+    first, size = low_keys[0], len(low_keys[0])
+    done = -1  # the last sentence looked at (an occurrence of the first key that leaves a sentence is
+    # followed only by occurrences that leave it too)
+    at = low_text.find(first)
+    while at >= 0:
+        j = bisect_right(sentences, (at, len(text) + 1)) - 1
+        if j > done:
+            done = j
+            s, e = sentences[j] if j >= 0 else (0, -1)
+            if at + size <= e and all(low_text.find(k, s, e) >= 0 for k in low_keys[1:]):
+                yield s, e
+        at = low_text.find(first, at + 1)
 
 
 def _dated_sentence(sent: str, noun: str, verb: re.Pattern[str]) -> tuple[dt.date, str] | None:
     """The date a sentence naming the event gives it (the one nearest the verb), if the verb is there."""
-    if not verb.search(sent):
+    if not may_hold(sent, _EVENT_VERB_WORDS[noun]) or not verb.search(sent):
         return None
     if noun == "hearing" and not re.search(r"\bwill\s+hold\b|\bto\s+be\s+held\b|\bbeginning\s+at\b", sent):
         return None
@@ -201,6 +239,79 @@ TODAY_ACT_RX = re.compile(
     r"\b[Tt]oday\b[^.]{0,200}?\b(?:issued|issues|released|releases|announced|announces|published)\b"
 )
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+NUMBERED_RX = re.compile(rf"\b{_NUMBERED}")
+
+# Where each pattern above can start (they open with a word boundary, which makes the regex engine try
+# every position of the article): (opener, offset of the match start before the opener's hit). Openers
+# that begin with a few plain letters are found by the engine's fast prefix search; each checks the
+# word boundary and the first letter of the word in a lookbehind.
+_Openers = tuple[tuple[re.Pattern[str], int], ...]
+_SIGNED_AT: _Openers = (
+    (re.compile(r"ssue[ds](?<=\bissue[ds])"), 1),
+    (re.compile(r"ign(?=ed|s)(?<=\bsign)"), 1),
+)
+_ORDER_AT: _Openers = (
+    (re.compile(r"xecutive\s(?<=\b[Ee]xecutive\s)"), 1),
+    (re.compile(r"EO(?<=\bEO)"), 0),
+    (re.compile(r"residential\s(?<=\bPresidential\s)"), 1),
+    (re.compile(r"roclamation(?<=\bProclamation)"), 1),
+)
+_TODAY_AT: _Openers = ((re.compile(r"oday(?<=\b[Tt]oday)"), 1),)
+_AT_WORD = r"(?<!\w.)"  # after the first letter: no word character before it
+# By `id`: hashing a compiled pattern hashes its whole source each time.
+_OPENERS: dict[int, _Openers] = {
+    id(ORDER_DATE_RX[0]): _SIGNED_AT,
+    id(ORDER_DATE_RX[1]): _ORDER_AT,
+    id(ORDER_DATE_RX[2]): _ORDER_AT,
+    id(ORDER_DATE_RX[3]): ((re.compile(r"n\s(?<=\b[Oo]n\s)"), 1),),
+    id(TODAY_ORDER_RX): ((re.compile(rf"[its]{_AT_WORD}(?=s\s|oday|ssue[ds]|ign(?:ed|s))", re.I), 0),),
+    id(RELATIVE_ORDER_RX): (
+        *_SIGNED_AT,
+        (re.compile(r"esterday(?<=\b[Yy]esterday)"), 1),
+        (re.compile(r"ast\s(?<=\b[Ll]ast\s)"), 1),
+    ),
+    id(TODAY_ACTION_RX): _TODAY_AT,
+    id(VAGUE_ORDER_RX): _SIGNED_AT,
+    id(TODAY_ACT_RX): _TODAY_AT,
+    id(NUMBERED_RX): _ORDER_AT,
+}
+
+
+# `TODAY_ORDER_RX` is case-insensitive, which costs its opener the engine's fast prefix search; in the
+# lower-cased text ("today", "is today", "issued", "signed") these openers find the same starts.
+_TODAY_ORDER_LOWER: _Openers = (
+    (re.compile(r"oday(?<=\btoday)"), 1),
+    (re.compile(r"s(?<=\bis)\s+(?=today)"), 1),
+    (re.compile(r"ssue[ds](?<=\bissue[ds])"), 1),
+    (re.compile(r"ign(?=ed|s)(?<=\bsign)"), 1),
+)
+
+
+def _starts(rx: re.Pattern[str], text: str) -> list[int]:
+    """Where `rx` can match in `text`, in order: the hits of its openers."""
+    openers, scanned = _OPENERS[id(rx)], text
+    if rx is TODAY_ORDER_RX:
+        low = lowered_for_ci(text)
+        if low is not None:
+            openers, scanned = _TODAY_ORDER_LOWER, low
+    return sorted({o.start() - back for opener, back in openers for o in opener.finditer(scanned)})
+
+
+def _finditer(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`rx.finditer(text)`, trying `rx` only where one of its openers says a match can start."""
+    starts = _starts(rx, text)
+    pos = 0
+    for start in starts:
+        if start >= pos:
+            m = rx.match(text, start)
+            if m is not None:
+                yield m
+                pos = m.end()
+
+
+def _search(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """`rx.search(text)`, trying `rx` only where its opener matches."""
+    return next(_finditer(rx, text), None)
 
 
 def _instrument(m: re.Match[str]) -> str | None:
@@ -225,18 +336,18 @@ def report_anchor(doc: Document) -> ReportAnchor | None:
     """For a secondary source (or any document without an issued date): the reported order's date."""
     text = doc.text
     for rx in ORDER_DATE_RX:
-        for m in rx.finditer(text):
+        for m in _finditer(rx, text):
             ref, _ = parse_date(m.group("date"))
             when = ref_date(ref) if ref else None
             if when is None or (doc.published and when > doc.published):
                 continue
             return ReportAnchor(AnchorKind.ISSUED, when, f"text: {m.group(0)}", _instrument(m))
-    m = TODAY_ORDER_RX.search(text)
+    m = _search(TODAY_ORDER_RX, text) if doc.published else None
     if m and doc.published:
         return ReportAnchor(
             AnchorKind.ISSUED, doc.published, f"text: {m.group(0)} (article date)", _instrument(m)
         )
-    m = RELATIVE_ORDER_RX.search(text)
+    m = _search(RELATIVE_ORDER_RX, text) if doc.published else None
     if m and doc.published:
         rel = (m.group("rel") or m.group("rel2") or "").lower()
         wd = m.group("wd") or m.group("wd2") or m.group("wd3")
@@ -253,21 +364,21 @@ def report_anchor(doc: Document) -> ReportAnchor | None:
             return ReportAnchor(
                 AnchorKind.ISSUED, when, f"text: {m.group(0)} (from the article date)", _instrument(m)
             )
-    m = TODAY_ACTION_RX.search(text)
-    named = re.search(rf"\b{_NUMBERED}", text)
+    m = _search(TODAY_ACTION_RX, text) if doc.published else None
+    named = _search(NUMBERED_RX, text) if m else None
     if m and named and doc.published:
         return ReportAnchor(
             AnchorKind.ISSUED, doc.published, f"text: {m.group(0)} (article date)", _instrument(named)
         )
-    m = VAGUE_ORDER_RX.search(text)
+    m = _search(VAGUE_ORDER_RX, text)
     if m:  # the order is dated only loosely: it counts from its signing, which the text does not date
         return ReportAnchor(AnchorKind.ISSUED, None, f"text: {m.group(0)} (no date given)", _instrument(m))
-    m = TODAY_ACT_RX.search(text)
+    m = _search(TODAY_ACT_RX, text) if doc.published else None
     if m and doc.published:
         return ReportAnchor(AnchorKind.PUBLISHED, doc.published, f"text: {m.group(0)[:120]} (article date)")
     return None
 
 
 def reported_instrument(text: str) -> str | None:
-    m = re.search(rf"\b{_NUMBERED}", text)
+    m = _search(NUMBERED_RX, text)
     return _instrument(m) if m else None

@@ -38,9 +38,15 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 _OPENER = re.compile(
     r"(?:^|[,;—]\s*)(?P<o>of\s+which|with\s+the\s+remainder|provided\s+that|including\s+(?:a|the)\s+requirement)\b"
 )
+# The same without "^", for a range that does not start the text: a pattern that opens with one character
+# of a set is scanned for that character, not tried at every position.
+_OPENER_MID = re.compile(_OPENER.pattern.replace("(?:^|[,;—]\\s*)", "[,;—]\\s*", 1))
+# ";", ". ", " that ", " which ", " who ", " whose ", " (as ", " (including " or ", including", ", which",
+# ", as well as", ", and shall", ", so that", ", provided": the two branches that open with white space are
+# one, so that each space is tried once.
 _CLAUSE_END = re.compile(
-    r";|\.\s|\s(?:that|which|who|whose)\s|,\s(?:including|which|as\s+well\s+as|and\s+shall|so\s+that|provided)\b"
-    r"|\s\((?:as|including)\s"
+    r";|\.\s|\s(?:(?:that|which|who|whose)\s|\((?:as|including)\s)"
+    r"|,\s(?:including|which|as\s+well\s+as|and\s+shall|so\s+that|provided)\b"
 )
 
 
@@ -52,7 +58,7 @@ def _clause(ctx: _Ctx, s: int, e: int, tok: TimeToken, cue: Cue, actor: str) -> 
     if not s <= cue.start < e:
         return _trim(text, s, e)  # the cue belongs to a neighbouring clause: keep the split as it is
     start = s
-    for m in _OPENER.finditer(text, s, cue.start):
+    for m in (_OPENER_MID if s else _OPENER).finditer(text, s, cue.start):
         start = m.start("o")
     if cue.kind == "requirement":
         start = max(start, cue.start)

@@ -20,9 +20,18 @@ _QUALIFIER = re.compile(
 _PURPOSE = re.compile(r"(?:to|in\s+order\s+to|so\s+that)\s")
 
 
-def _leadin_mode(
-    ctx: _Ctx, lead: Unit | None, per_unit: dict[int, list[TimeToken]], index: dict[int, int]
-) -> str:
+def _leadin_mode(ctx: _Ctx, lead: Unit | None) -> str:
+    """`_mode` of a lead-in, memoized in `ctx` (each item of a lead-in asks for it)."""
+    if lead is None:
+        return ""
+    key = ("mode", lead.start)
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = _mode(ctx, lead)
+    return found
+
+
+def _mode(ctx: _Ctx, lead: Unit | None) -> str:
     """ "bare" when the lead-in's modal has no verb before the colon ("shall:", "shall, within 30 days
     ...:"), so each item supplies the verb; "verb" when the lead-in has its own verb ("shall consider:");
     "" when there is no duty above the item. A cue-less lead-in ("(i) to protect consumers:") passes on
@@ -33,7 +42,7 @@ def _leadin_mode(
         if lc:
             c = lc[-1]
             chunk = ctx.text[c.end : lead.end]
-            for t in per_unit[index[id(lead)]]:
+            for t in lead.tokens:
                 if t.start >= c.end:
                     a, b = t.start - c.end, t.end - c.end
                     chunk = chunk[:a] + "\x00" * (b - a) + chunk[b:]
@@ -42,18 +51,18 @@ def _leadin_mode(
             if all(not p or _QUALIFIER.match(p) for p in parts):
                 return "bare"
             return "verb"
-        if _has_own_verb(ctx, lead, per_unit, index):
+        if _has_own_verb(ctx, lead):
             return "verb"
         lead = lead.leadin
         depth += 1
     return ""
 
 
-def _has_own_verb(ctx: _Ctx, lead: Unit, per_unit: dict[int, list[TimeToken]], index: dict[int, int]) -> bool:
+def _has_own_verb(ctx: _Ctx, lead: Unit) -> bool:
     """A cue-less item lead-in with a verb phrase of its own ("(iii) to ensure X, not later than 180
     days ..., submit a report ..., including:") rather than only purpose and qualifier phrases."""
     chunk = ctx.text[lead.body_start : lead.end]
-    for t in per_unit[index[id(lead)]]:
+    for t in lead.tokens:
         a, b = t.start - lead.body_start, t.end - lead.body_start
         if a >= 0:
             chunk = chunk[:a] + "\x00" * (b - a) + chunk[b:]
@@ -67,17 +76,24 @@ def _is_heading(ctx: _Ctx, unit: Unit) -> bool:
     return 0 < len(words) <= 14 and sum(w[:1].isupper() for w in words) >= max(2, (len(words) + 1) // 2)
 
 
-def _items_take_deadline(
-    ctx: _Ctx, lead: Unit, per_unit: dict[int, list[TimeToken]], index: dict[int, int]
-) -> bool:
-    """A lead-in's deadline goes to its items when some item is a duty without its own deadline."""
-    mode = _leadin_mode(ctx, lead, per_unit, index)
+def _items_take_deadline(ctx: _Ctx, lead: Unit) -> bool:
+    """A lead-in's deadline goes to its items when some item is a duty without its own deadline
+    (memoized in `ctx`: each item of a lead-in asks)."""
+    key = ("take", lead.start)
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = _take_deadline(ctx, lead)
+    return found
+
+
+def _take_deadline(ctx: _Ctx, lead: Unit) -> bool:
+    mode = _leadin_mode(ctx, lead)
     lc = _valid_cues(ctx, lead)
-    ltoks = [t for t in per_unit[index[id(lead)]] if t.kind != "recur"]
+    ltoks = [t for t in lead.tokens if t.kind != "recur"]
     if lc and ltoks and (_cue_for(ctx, ltoks[-1], lc) is not lc[-1] or lc[-1].kind == "auth"):
         return False  # "shall designate ..., who shall:" or "are authorized to:" keeps its own window
     for item in lead.items:
-        toks = per_unit[index[id(item)]]
+        toks = item.tokens
         if any(t.kind != "recur" for t in toks):
             continue
         own = [c for c in _valid_cues(ctx, item) if not _EMBEDDED.search(ctx.text[item.body_start : c.start])]
@@ -86,12 +102,22 @@ def _items_take_deadline(
     return False
 
 
-def _leadin_tokens(
-    lead: Unit | None, per_unit: dict[int, list[TimeToken]], index: dict[int, int]
-) -> list[TimeToken]:
+def _leadin_tokens(ctx: _Ctx, lead: Unit | None) -> list[TimeToken]:
+    """The deadline tokens of the nearest lead-in above that has any (memoized in `ctx`: every item of
+    a lead-in asks)."""
+    if lead is None:
+        return []
+    key = ("tokens", lead.start)
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = _chain_tokens(lead)
+    return found
+
+
+def _chain_tokens(lead: Unit | None) -> list[TimeToken]:
     depth = 0
     while lead is not None and depth < 6:
-        toks = [t for t in per_unit[index[id(lead)]] if t.kind != "recur"]
+        toks = [t for t in lead.tokens if t.kind != "recur"]
         if toks:
             return toks
         lead = lead.leadin

@@ -9,18 +9,16 @@ per duty item under it, quoting the item. Pure: no I/O, no clock.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from tracker.dates import resolve
 from tracker.extract.actors import (
-    PRONOUNS,
     Cue,
     action_after,
     is_hortatory,
     is_passive,
     modal_of,
     passive_action,
-    resolve_pronoun,
-    subject_before,
 )
 from tracker.extract.anchors import (
     classify,
@@ -29,6 +27,7 @@ from tracker.extract.anchors import (
     report_anchor,
     reported_instrument,
 )
+from tracker.extract.attribution import _actor, _leadin_actor, _section_actor
 from tracker.extract.clauses import _clause, _split_points, _trim
 from tracker.extract.context import _Ctx, _cue_for, _lowered, _valid_cues
 from tracker.extract.deadlines import expr_of
@@ -41,6 +40,7 @@ from tracker.extract.leadins import (
 )
 from tracker.extract.numbers import ref_date
 from tracker.extract.patterns import TimeToken
+from tracker.extract.prefilter import may_hold
 from tracker.extract.scan import tokenize
 from tracker.extract.segment import Unit, segment
 from tracker.model import Anchor, AnchorKind, DatePolicy, Document, DueDate, Obligation, Span, Step
@@ -56,26 +56,48 @@ _EFFECT_BEFORE = re.compile(
     r"|continu\w+|terminat\w+|sunset)\b(?:\W+\w+){0,7}\W*$",
     re.I,
 )
+_EFFECT_WORDS = ("effect", "expir", "remain", "continu", "terminat", "sunset")  # one is in each match
 _REQUIRE_OTHERS = re.compile(r"\b(?:require|requires|requiring)\s+(?:[^\s,;]+\s+){1,8}?to\b[^.;]*$", re.I)
 _RELATIVE = re.compile(
     r"(?<=\w)(?:,|\s+(?:within|by|under|for|to))?\s+(?:which|who|whom|whose|that)(?:\s+[\w’'-]+){0,2}\s*$"
 )
 _LAST_UNTIL = re.compile(r"^\W*(?:with\s+)?the\s+(?:last|final)\s+\w+(?:\s+to\s+be\s+\w+)?\s*$", re.I)
-_CLAUSE_CUT = re.compile(r";|:(?!\d)")
-_BEGINNING_AT = re.compile(r"\bbeginning\s+at\b")
-_BY_AGENT = re.compile(
-    r"\s+be\s+\w+ed\s+by\s+((?:all|each|the|any)\s+[a-z][\w\s]{2,40}?)(?=\s+(?:by|within|not)\b|[,.])"
+_PAST_WORDS = (  # one is in each match of _PAST_BEFORE
+    *("issued", "signed", "filed", "adopted", "published", "declared", "approved", "dated", "enacted"),
+    *("requested", "commissioned", "was", "were", "had", "took", "received", "announced", "beginning"),
 )
-_PRONOUN_SUBJECT = re.compile(r"(?:it|this|that|such|which)\b", re.I)
+_GOAL_WORDS = ("goal", "target", "aim")
+_BEGINNING_AT = re.compile(r"\bbeginning\s+at\b")
 _GOAL = re.compile(r"\b(?:goal|target|aim)\b", re.I)
+
+
+def _after_last_cut(before: str) -> str:
+    """`re.split(r";|:(?!\\d)", before)[-1]`: the text after the last ";" or ":" not followed by a digit."""
+    i = before.rfind(";")
+    j = before.rfind(":")
+    while j > i and j + 1 < len(before) and before[j + 1].isdecimal():  # "\d" is a decimal character
+        j = before.rfind(":", 0, j)
+    return before[max(i, j) + 1 :]
+
+
+def _relative_before(text: str, lo: int, hi: int) -> bool:
+    """Whether `text[lo:hi]` ends in a relative clause opener (`_RELATIVE`); each holds "wh" or "that"."""
+    if text.find("wh", lo, hi) < 0 and text.find("that", lo, hi) < 0:
+        return False
+    return _RELATIVE.search(text, lo, hi) is not None
 
 
 def _token_ok(ctx: _Ctx, tok: TimeToken, unit: Unit) -> bool:
     before = ctx.text[max(unit.start, tok.start - 200) : tok.start]
-    clause_before = _CLAUSE_CUT.split(before)[-1]
-    if _EFFECT_BEFORE.search(clause_before):
+    clause_before = _after_last_cut(before)
+    if may_hold(clause_before, _EFFECT_WORDS) and _EFFECT_BEFORE.search(clause_before):
         return False
-    if tok.kind == "date" and tok.relation in ("on", "before") and _PAST_BEFORE.search(clause_before):
+    if (
+        tok.kind == "date"
+        and tok.relation in ("on", "before")
+        and may_hold(clause_before, _PAST_WORDS)
+        and _PAST_BEFORE.search(clause_before)
+    ):
         return False
     return not (tok.kind == "date" and tok.relation == "on" and _BEGINNING_AT.search(clause_before))
 
@@ -92,15 +114,37 @@ def _anchor_for(ctx: _Ctx, tok: TimeToken) -> Anchor:
             what = "the reported order" if r.kind == AnchorKind.ISSUED else "today's action in the article"
             return Anchor(r.kind, r.date, what, r.source)
         return Anchor(AnchorKind.EVENT, None, "", "")
-    anchor = classify(tok.anchor_text, ctx.doc, ctx.report if ctx.secondary else None)
+    anchor = ctx.anchors.get(tok.anchor_text)
+    if anchor is None:
+        anchor = ctx.anchors[tok.anchor_text] = _classified(ctx, tok.anchor_text)
+    return anchor
+
+
+def _classified(ctx: _Ctx, anchor_text: str) -> Anchor:
+    """The anchor an anchor phrase names in this document (the same phrase recurs: memoized in `ctx`)."""
+    anchor = classify(anchor_text, ctx.doc, ctx.report if ctx.secondary else None)
     if anchor.kind == AnchorKind.EVENT:
         found = dated_in_phrase(anchor.text) or dated_event(
-            anchor.text, ctx.text, ctx.sentences, _lowered(ctx)
+            anchor.text, ctx.text, ctx.sentences, lambda: _lowered(ctx)
         )
         if found:
             kind = AnchorKind.ABSOLUTE if found[1] == "as written" else AnchorKind.EVENT
             return Anchor(kind, found[0], anchor.text, found[1] if kind == AnchorKind.EVENT else "text")
     return anchor
+
+
+_PENALTIES = {
+    "inherited": 0.08,
+    "inferred_actor": 0.1,
+    "event_anchor": 0.12,
+    "month_only": 0.05,
+    "words_digits_mismatch": 0.2,
+    "goal_wording": 0.3,
+    "reported": 0.12,
+    "unstated_anchor": 0.2,
+    "weekday_mismatch": 0.15,
+    "ambiguous_biannual": 0.15,
+}
 
 
 def _confidence(cue: Cue, anchor: Anchor, flags: list[str], ctx: _Ctx) -> float:
@@ -109,77 +153,16 @@ def _confidence(cue: Cue, anchor: Anchor, flags: list[str], ctx: _Ctx) -> float:
         c -= 0.25
     elif cue.word in ("will", "may") or cue.kind in ("auth", "inf", "proviso", "copular", "requirement"):
         c -= 0.12
-    penalties = {
-        "inherited": 0.08,
-        "inferred_actor": 0.1,
-        "event_anchor": 0.12,
-        "month_only": 0.05,
-        "words_digits_mismatch": 0.2,
-        "goal_wording": 0.3,
-        "reported": 0.12,
-        "unstated_anchor": 0.2,
-        "weekday_mismatch": 0.15,
-        "ambiguous_biannual": 0.15,
-    }
-    c -= sum(penalties.get(f, 0.0) for f in flags)
+    c -= sum([_PENALTIES.get(f, 0.0) for f in flags])
     if ctx.secondary and anchor.date is None:
         c -= 0.2
     return round(min(0.99, max(0.05, c)), 3)
 
 
-def _actor(
-    ctx: _Ctx, unit: Unit, clause_start: int, cue: Cue, toks: list[TimeToken], flags: list[str]
-) -> str:
-    spans = [(t.start, t.end) for t in toks]
-    after = ctx.text[cue.end : cue.end + 60]
-    by_agent = _BY_AGENT.match(after)
-    if by_agent:
-        return by_agent.group(1).strip()
-    actor = subject_before(ctx.text, clause_start, cue, spans)
-    if cue.kind == "copular" and (not actor or actor.lower() in ("the", "a", "you") or ":" in actor):
-        return "interested parties"  # "the deadline for filing is ...", "June 29, 2018: Due date for filing"
-    if actor.lower() in PRONOUNS:
-        actor = resolve_pronoun(ctx.text, max(0, unit.start - 1500), cue.start, actor) or actor
-    passive = is_passive(ctx.text, cue)
-    if passive or not actor or cue.kind in ("inf", "copular", "proviso"):
-        lead = _leadin_actor(ctx, unit)
-        fallback = lead or _section_actor(ctx, unit)
-        if fallback and (passive or not actor):
-            flags.append("inferred_actor")
-            return fallback
-    return actor
-
-
-def _section_actor(ctx: _Ctx, unit: Unit) -> str:
-    """The subject of the nearest earlier active duty in the same section (for passive clauses)."""
-    j = ctx.unit_index - 1
-    while j >= 0 and ctx.units[j].section == unit.section and ctx.unit_index - j < 60:
-        prev = ctx.units[j]
-        pc = _valid_cues(ctx, prev)
-        if pc and not is_passive(ctx.text, pc[0]):
-            a = subject_before(ctx.text, prev.body_start, pc[0], [])
-            if a and not _PRONOUN_SUBJECT.match(a):
-                return a
-        j -= 1
-    return ""
-
-
-def _leadin_actor(ctx: _Ctx, unit: Unit) -> str:
-    lead = unit.leadin
-    while lead is not None:
-        lc = _valid_cues(ctx, lead)
-        if lc:
-            a = subject_before(ctx.text, lead.body_start, lc[0], [])
-            if a:
-                return a
-        lead = lead.leadin
-    return ""
-
-
 def extract(doc: Document, policy: DatePolicy = DatePolicy()) -> list[Obligation]:
     """Every (duty, deadline) occurrence in `doc`, ordered by span start; `quote == text[span]`."""
     text = doc.text
-    if not text.strip():
+    if not text or text.isspace():  # `not text.strip()` without copying the text
         return []
     all_tokens = tokenize(text)
     units = segment(text, [t.start for t in all_tokens])
@@ -191,47 +174,41 @@ def extract(doc: Document, policy: DatePolicy = DatePolicy()) -> list[Obligation
     ctx = _Ctx(
         doc, text, policy, report, secondary, instrument, [(u.start, u.end) for u in units], {}, {}, units
     )
-    per_unit: dict[int, list[TimeToken]] = {}
-    j = 0
-    for i, u in enumerate(units):
-        while j < len(all_tokens) and all_tokens[j].start < u.start:
-            j += 1
-        k = j
-        toks = []
-        while k < len(all_tokens) and all_tokens[k].start < u.end:
-            if _token_ok(ctx, all_tokens[k], u):
-                toks.append(all_tokens[k])
-            k += 1
-        per_unit[i] = toks
-    index = {id(u): i for i, u in enumerate(units)}
+    # Each token goes to the unit it starts in (units are disjoint and in order), if it passes `_token_ok`.
+    starts = [u.start for u in units]
+    kept: dict[int, list[TimeToken]] = {}
+    for tok in all_tokens:
+        i = bisect_right(starts, tok.start) - 1
+        if i >= 0 and tok.start < units[i].end and _token_ok(ctx, tok, units[i]):
+            kept.setdefault(i, []).append(tok)
+    for i, toks in kept.items():
+        units[i].tokens = toks
     out: list[Obligation] = []
     seen: set[tuple[int, int, str | None]] = set()
     for i, u in enumerate(units):
-        toks = per_unit[i]
-        if not toks and (
-            u.leadin is None or not u.first_in_item or not _leadin_tokens(u.leadin, per_unit, index)
-        ):
+        toks = u.tokens
+        if not toks and (u.leadin is None or not u.first_in_item or not _leadin_tokens(ctx, u.leadin)):
             continue  # nothing timed here or above: no row can come from this unit
         ucues = _valid_cues(ctx, u)
         if u.leadin is not None and u.first_in_item and ucues:
             # "(ii) develop a plan ..., which shall incorporate ...": a cue inside a relative clause of
             # the item is not the item's own duty; the item takes the lead-in's cue.
             ucues = [
-                c for c in ucues if not _RELATIVE.search(text, max(u.body_start + 1, c.start - 80), c.start)
+                c for c in ucues if not _relative_before(text, max(u.body_start + 1, c.start - 80), c.start)
             ]
         ctx.unit_index = i
         deadlines = [t for t in toks if t.kind != "recur"]
         inherited_from: TimeToken | None = None
         inherit_cue: Cue | None = None
         if u.leadin is not None and u.first_in_item:
-            lead_toks = _leadin_tokens(u.leadin, per_unit, index)
-            mode = _leadin_mode(ctx, u.leadin, per_unit, index)
+            lead_toks = _leadin_tokens(ctx, u.leadin)
+            mode = _leadin_mode(ctx, u.leadin)
             duty = bool(ucues) or (mode == "bare" and not _is_heading(ctx, u))
             if duty and not ucues:
                 inherit_cue = _leadin_cue(ctx, u.leadin)
-            if duty and not deadlines and lead_toks and _items_take_deadline(ctx, u.leadin, per_unit, index):
+            if duty and not deadlines and lead_toks and _items_take_deadline(ctx, u.leadin):
                 inherited_from = lead_toks[-1]
-        if u.is_leadin and deadlines and _items_take_deadline(ctx, u, per_unit, index):
+        if u.is_leadin and deadlines and _items_take_deadline(ctx, u):
             continue
         rows: list[tuple[TimeToken, TimeToken | None, Cue | None, int, int, list[str]]] = []
         if inherited_from is not None:
@@ -240,7 +217,7 @@ def extract(doc: Document, policy: DatePolicy = DatePolicy()) -> list[Obligation
             rows.append(
                 (
                     inherited_from,
-                    _recur_for(ctx, inherited_from, per_unit[index[id(u.leadin)]], ucues),
+                    _recur_for(ctx, inherited_from, u.leadin.tokens, ucues),
                     cue,
                     s,
                     e,
@@ -279,6 +256,8 @@ def extract(doc: Document, policy: DatePolicy = DatePolicy()) -> list[Obligation
 def _recur_for(ctx: _Ctx, tok: TimeToken, toks: list[TimeToken], ucues: list[Cue]) -> TimeToken | None:
     """The recurrence that repeats `tok`'s duty: "and annually thereafter" right after it, or a
     recurrence word in the same clause with no second duty cue in between."""
+    if all(r.kind != "recur" for r in toks):
+        return None
     gov = _cue_for(ctx, tok, ucues)
     for r in toks:
         if r.kind != "recur":
@@ -345,7 +324,7 @@ def _build(
         flags.append("hortatory")
     if ctx.secondary:
         flags.append("reported")
-    if tok.kind == "date" and _GOAL.search(text[s:e]):
+    if tok.kind == "date" and may_hold(text[s:e], _GOAL_WORDS) and _GOAL.search(text[s:e]):
         flags.append("goal_wording")
     actor_cue = cue
     if cue.start < u.start or cue.start >= u.end:  # inherited from a lead-in

@@ -1,6 +1,5 @@
-"""Stage 1, the time tokenizer: finds deadline phrases, dates, fiscal years and recurrences with offsets.
-
-Each finder in `FINDERS` yields `TimeToken`s; interpretation of anchors and due dates happens later
+"""Stage 1, the time tokenizer's patterns: deadline phrases, dates, fiscal years and recurrences, and the
+`TimeToken` they become (in `finders`); interpretation of anchors and due dates happens later
 (`anchors`, `deadlines`). Pure: standard library only, no I/O, no clock.
 
 Deliberate non-tokens: a bare year ("by 2030", "no later than 2035") is a policy target in these texts,
@@ -12,24 +11,10 @@ deadlines, and no finder produces them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tracker.extract.numbers import (
-    DATE,
-    MONTH,
-    NUM,
-    UNIT,
-    WORDNUM,
-    every,
-    frequency,
-    month_number,
-    parse_date,
-    parse_number,
-    parse_unit,
-)
-from tracker.extract.prefilter import scan_windows
-from tracker.model import DateRef, DateRefKind, Period, Unit
+from tracker.extract.numbers import DATE, MONTH, NUM, UNIT, WORDNUM
+from tracker.model import DateRef, Period
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +60,18 @@ _INSTRUMENT_ANCHOR = re.compile(
     r"|notice|Act|section|title|subtitle|part|chapter|rule)\b(?!\s+(?:of|\())",
     re.I,
 )
-_REL_OFFSET = r"(?P<rel>[Ww]ithin|[Nn]ot\s+later\s+than|[Nn]o\s+later\s+than|[Ii]n\s+the\s+first)"
+# "\b(?P<rel>[Ww]ithin|[Nn]ot\s+later\s+than|[Nn]o\s+later\s+than|[Ii]n\s+the\s+first)", written so that
+# the regex engine can look for the first letter: that letter, the word boundary before it (`(?<!\w.)`),
+# then the same alternatives in the same order, each checking the letter it starts with.
+_REL_OFFSET = (
+    r"(?P<rel>[WwNnIi](?<!\w.)(?:(?<=[Ww])ithin|(?<=[Nn])ot\s+later\s+than|(?<=[Nn])o\s+later\s+than"
+    r"|(?<=[Ii])n\s+the\s+first))"
+)
 _PREP = r"(?P<prep>after|of|from|following|prior\s+to|before)"
 _TIME_OF_DAY = r"\d{1,2}(?::\d{2})?\s*[ap]\.\s?m\.(?:\s+[A-Za-z]+){0,3}?"
 
 OFFSET = re.compile(
-    rf"\b{_REL_OFFSET}\s+(?:the\s+date\s+that\s+is\s+)?(?P<num>{NUM})\s+(?P<unit>{UNIT})\b"
+    rf"{_REL_OFFSET}\s+(?:the\s+date\s+that\s+is\s+)?(?P<num>{NUM})\s+(?P<unit>{UNIT})\b"
     rf"(?:,?\s+{_PREP}\s+{_ANCHOR}{_ANCHOR_END})?"
 )
 # "60 days after the date of this order" with no "within"; "expire 1 year after" is filtered later.
@@ -147,6 +138,8 @@ SCHEDULE = re.compile(
     re.M,
 )
 THEREAFTER = re.compile(
+    # What a match can start with, checked first: the optional parts below make each try costly.
+    r"(?=,|\s+and|and|as\s|no\s|at\s|annually|every|on\s|by\s|each)"
     rf"(?P<rel>(?:,?\s*and\s*)?(?:,\s*)?(?:as\s+appropriate\s+but\s+)?(?:no\s+less\s+than\s+|at\s+least\s+)?"
     rf"(?:(?P<ann>annually)|every\s+(?P<num>{NUM})\s+(?P<unit>{UNIT})"
     rf"|on\s+an?\s+(?P<basis>[\w-]+)\s+basis"
@@ -162,226 +155,3 @@ RECUR = re.compile(
     r"(?:reports?|updates?|scorecards?|reviews?|assessments?|summar(?:y|ies)|meetings?)\b"
     r"|each\s+fiscal\s+year)"
 )
-
-
-def _period(num: str, unit: str, sign: int = 1) -> tuple[Period | None, tuple[str, ...]]:
-    value, mismatch = parse_number(num)
-    u = parse_unit(unit)
-    if value is None or u is None or value == 0:
-        return None, ()
-    return Period(sign * value, u), ("words_digits_mismatch",) if mismatch else ()
-
-
-def _anchor(m: re.Match[str]) -> tuple[str, int]:
-    if "anchor" in m.re.groupindex and m.group("anchor"):
-        a = m.group("anchor")
-        cut = _INSTRUMENT_ANCHOR.match(a)
-        if cut and a[cut.end() :].strip():
-            a = a[: cut.end()]
-        return a.strip(), m.start("anchor")
-    return "", -1
-
-
-def _end_of(m: re.Match[str], a_text: str, a_start: int) -> int:
-    """Token end: the end of the (possibly shortened) anchor phrase, else of the match."""
-    return a_start + len(a_text) if a_text else m.end()
-
-
-# Literals every match of a pattern contains (one of each group): a window lacking one is not scanned.
-_UNITS = ("day", "week", "month", "year", "hour")
-_NEED: dict[re.Pattern[str], tuple[tuple[str, ...], ...]] = {
-    OFFSET: (("ithin", "later", "first"), _UNITS),
-    BARE_OFFSET: (("after", "following", "prior", "before"), _UNITS),
-    ORDINAL_DAY: (("day",),),
-    WINDOW: (("period",), ("beginning", "starting", "commencing")),
-    COPULAR: (("eadline",),),
-    SCHEDULE: ((":",),),
-    YEAR_END: (("end",),),
-    FISCAL: (("fiscal", "FY"),),
-    FOR_EACH_FY: (("fiscal",), ("each",)),
-    EVENT: (("pon", "ollowing", "soon", "After"),),
-    BEFORE_EVENT: (("before",),),
-    IMMEDIATELY: (("immediately", "soon"),),
-    THEREAFTER: (("thereafter",),),
-}
-
-
-# Where a match can start: each opener consumes one character (so no start is skipped) and only
-# implies what the pattern requires there. A pattern that opens with a word boundary makes the regex
-# engine try every position; the opener is scanned instead and the pattern is matched at its hits.
-_NOT_AFTER_WORD = r"(?<!\w.)"
-_OPENERS: dict[re.Pattern[str], re.Pattern[str]] = {
-    OFFSET: re.compile(rf"[WwNnIi]{_NOT_AFTER_WORD}(?=ithin|ot?\s+later|n\s+the\s+first)"),
-    ORDINAL_DAY: re.compile(
-        rf"[OoNnBb]{_NOT_AFTER_WORD}(?=(?:n\s+or\s+before|ot?\s+later\s+than|y)\s+the\s)"
-    ),
-    ABS_DATE: re.compile(rf"[BbNnOoai]{_NOT_AFTER_WORD}(?=y|ot?\s+later|n|efore|re\s|s\s)"),
-    MONTH_YEAR: re.compile(rf"[BbNnSs]{_NOT_AFTER_WORD}(?=y|ot?\s+later|tarting|eginning|efore)"),
-    EVENT: re.compile(rf"[UuFfAa]{_NOT_AFTER_WORD}(?=pon|ollowing|s\s+soon|fter)"),
-    RECUR: re.compile(
-        rf"[aoebsqm]{_NOT_AFTER_WORD}(?=t\s+least|nce\s+every|very|n\s+an?\s|nnual|iennial|emi-?annual"
-        r"|i-?annual|uarterly|onthly|ach\s+fiscal)"
-    ),
-}
-
-
-def _scan(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
-    return scan_windows(rx, text, windows, _NEED.get(rx, ()), _OPENERS.get(rx))
-
-
-def _offsets(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
-    for rx in (OFFSET, BARE_OFFSET):
-        for m in _scan(rx, text, windows):
-            prep = (m.groupdict().get("prep") or "").lower()
-            negative = prep in ("before", "prior to") or prep.startswith("prior")
-            period, flags = _period(m.group("num"), m.group("unit"), -1 if negative else 1)
-            if period is None:
-                continue
-            rel = _WS.sub("_", (m.groupdict().get("rel") or "after").lower())
-            if rx is BARE_OFFSET and not prep:
-                continue
-            a_text, a_start = _anchor(m)
-            end = _end_of(m, a_text, a_start) if a_text else m.end("unit")
-            yield TimeToken(
-                "offset",
-                m.start(),
-                end,
-                text[m.start() : end],
-                rel,
-                period,
-                None,
-                False,
-                a_text,
-                a_start,
-                flags=flags,
-            )
-    for m in _scan(ORDINAL_DAY, text, windows):
-        a_text, a_start = _anchor(m)
-        yield TimeToken(
-            "offset",
-            m.start(),
-            m.end(),
-            m.group(0),
-            "on_or_before",
-            Period(int(m.group("ord")), Unit.DAYS),
-            None,
-            False,
-            a_text,
-            a_start,
-        )
-    for m in _scan(WINDOW, text, windows):
-        period, flags = _period(m.group("num"), m.group("unit"))
-        if period is None:
-            continue
-        a_text, a_start = _anchor(m)
-        yield TimeToken(
-            "offset",
-            m.start(),
-            m.end(),
-            m.group(0),
-            "during",
-            period,
-            None,
-            True,
-            a_text,
-            a_start,
-            flags=flags,
-        )
-
-
-def _dates(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
-    for rx in (ABS_DATE, COPULAR):
-        for m in _scan(rx, text, windows):
-            ref, mismatch = parse_date(m.group("date"))
-            if ref is None:
-                continue
-            rel = _WS.sub("_", m.group("rel").lower())
-            flags = ("weekday_mismatch",) if mismatch else ()
-            yield TimeToken("date", m.start(), m.end(), m.group(0), rel, None, ref, flags=flags)
-    for m in _scan(SCHEDULE, text, windows):
-        ref, mismatch = parse_date(m.group("date"))
-        if ref is not None:
-            rel = "deadline" if m.group("due") else "on"
-            end = m.end() if m.group("due") else m.end("date")
-            flags = ("weekday_mismatch",) if mismatch else ()
-            yield TimeToken("date", m.start(), end, text[m.start() : end], rel, None, ref, flags=flags)
-    for m in _scan(MONTH_YEAR, text, windows):
-        month = month_number(m.group("month"))
-        if not month or int(m.group("year")) < 1:
-            continue
-        ref = DateRef(DateRefKind.MONTH, int(m.group("year")), month)
-        rel = _WS.sub("_", m.group("rel").lower())
-        yield TimeToken("date", m.start(), m.end(), m.group(0), rel, None, ref, flags=("month_only",))
-    for m in _scan(YEAR_END, text, windows):
-        if int(m.group("fy") or m.group("year") or m.group("plain")) < 1:
-            continue
-        if m.group("fy"):
-            ref = DateRef(DateRefKind.FISCAL_YEAR, int(m.group("fy")))
-        else:
-            ref = DateRef(DateRefKind.YEAR_END, int(m.group("year") or m.group("plain")))
-        yield TimeToken("date", m.start(), m.end(), m.group(0), "by", None, ref)
-    for m in _scan(FISCAL, text, windows):
-        if int(m.group("fy")) < 1:
-            continue
-        ref = DateRef(DateRefKind.FISCAL_YEAR, int(m.group("fy")))
-        rel = _WS.sub("_", m.group("rel").lower())
-        yield TimeToken("date", m.start(), m.end(), m.group(0), rel, None, ref)
-    for m in _scan(FOR_EACH_FY, text, windows):
-        years = [int(y) for y in re.findall(r"\d{4}", m.group("list"))]
-        if years[0] < 1:
-            continue
-        if "through" in m.group("list") and len(years) == 2:
-            years = list(range(years[0], years[1] + 1))
-        ref = DateRef(DateRefKind.FISCAL_YEAR, years[0])
-        rec = f"FREQ=YEARLY;INTERVAL=1;COUNT={len(years)}"
-        yield TimeToken("date", m.start(), m.end(), m.group(0), "for_each", None, ref, recurrence=rec)
-
-
-def _events(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
-    for rx in (EVENT, BEFORE_EVENT):
-        for m in _scan(rx, text, windows):
-            a_text, a_start = _anchor(m)
-            rel = _WS.sub("_", (m.groupdict().get("rel") or m.groupdict().get("rel2") or "").lower())
-            yield TimeToken(
-                "event", m.start(), m.end(), m.group(0), rel, anchor_text=a_text, anchor_start=a_start
-            )
-    for m in _scan(IMMEDIATELY, text, windows):
-        yield TimeToken("event", m.start("rel"), m.end("rel"), m.group("rel"), "immediately")
-
-
-def _recurrences(text: str, windows: list[tuple[int, int]]) -> Iterator[TimeToken]:
-    for m in _scan(THEREAFTER, text, windows):
-        rec = _recurrence_of(m)
-        if rec is None:
-            continue
-        if m.group("count"):
-            n, _ = parse_number(m.group("count"))
-            rec = f"{rec};COUNT={(n or 0) + 1}"
-        yield TimeToken("recur", m.start(), m.end(), m.group(0), "thereafter", recurrence=rec)
-    for m in _scan(RECUR, text, windows):
-        rec = _recurrence_of(m)
-        flags = ("ambiguous_biannual",) if re.search(r"bi-?annual", m.group(0), re.I) else ()
-        if rec is not None:
-            yield TimeToken("recur", m.start(), m.end(), m.group(0), "recurring", recurrence=rec, flags=flags)
-
-
-def _recurrence_of(m: re.Match[str]) -> str | None:
-    g = m.groupdict()
-    if g.get("ann"):
-        return frequency("annually")
-    if g.get("basis"):
-        return frequency(g["basis"])
-    if g.get("each"):
-        return frequency(
-            {"month": "monthly", "quarter": "quarterly", "year": "annually", "week": "weekly"}[g["each"]]
-        )
-    for key in ("adv", "adj"):
-        if g.get(key):
-            return frequency(g[key])
-    for num, unit in (("num", "unit"), ("onum", "ounit")):
-        if g.get(num):
-            period, _ = _period(g[num], g[unit])
-            return every(period.amount, period.unit) if period else None
-    if "each fiscal year" in m.group(0):
-        return frequency("annually")
-    return None

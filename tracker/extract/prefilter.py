@@ -1,23 +1,39 @@
-"""Stage 1 helper: `finditer` over text windows, as cheaply as the patterns allow. A window lacking one
-of a pattern's required literals is skipped; a pattern with an opener (a one-character regex marking
+"""Prefilters that spare the regex engine text a pattern cannot match. `scan_windows` is `finditer` over
+text windows, as cheaply as the patterns allow: a window lacking one of a pattern's required literals, or
+a short shape every match contains, is skipped; a pattern with an opener (a one-character regex marking
 where a match can start) is tried only there, which spares the regex engine a try at every position.
-Pure: standard library only."""
+`may_hold` tells whether a case-insensitive pattern can match at all, and `lowered_for_ci` lets one be
+run in lower case without the flag (which costs the engine its fast searches). Pure: standard library
+only."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
+# The only characters outside ASCII that a case-insensitive (re.I) ASCII letter matches: "İ" and "ı"
+# ("i"), "ſ" ("s"), the Kelvin sign ("k").
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
-def has_all(text: str, a: int, b: int, need: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether `text[a:b]` holds a literal of each group."""
-    for group in need:
-        for lit in group:
-            if text.find(lit, a, b) >= 0:
-                break
-        else:
-            return False
-    return True
+
+def may_hold(text: str, literals: tuple[str, ...]) -> bool:
+    """False only if no case-insensitive match of a pattern that needs one of `literals` (lower-case
+    ASCII) can occur in `text`: none is in `text.lower()` and no character of `text` folds to ASCII."""
+    low = text.lower()
+    for lit in literals:
+        if lit in low:
+            return True
+    return not text.isascii() and _FOLDS_TO_ASCII.search(text) is not None
+
+
+def lowered_for_ci(text: str) -> str | None:
+    """`text.lower()` when a case-insensitive pattern whose letters are all ASCII matches `text` exactly
+    where the same pattern in lower case, without the flag, matches the result: no character of `text`
+    folds to ASCII and lower-casing kept every offset. None otherwise."""
+    low = text.lower()
+    if len(low) != len(text) or (not text.isascii() and _FOLDS_TO_ASCII.search(text) is not None):
+        return None
+    return low
 
 
 def scan_windows(
@@ -26,12 +42,22 @@ def scan_windows(
     windows: list[tuple[int, int]],
     need: tuple[tuple[str, ...], ...] = (),
     opener: re.Pattern[str] | None = None,
+    shape: re.Pattern[str] | None = None,
 ) -> Iterator[re.Match[str]]:
     """Exactly the matches of `rx.finditer(text, a, b)` for each window `(a, b)` (a window's end is the
-    end of the text for the pattern), provided every match holds a literal of each group of `need`,
-    starts where `opener` matches, and is not empty."""
+    end of the text for the pattern), provided every match holds a literal of each group of `need` and
+    a match of `shape` (a pattern with no lookaround), starts where `opener` matches, and is not empty."""
+    find = text.find
     for a, b in windows:
-        if need and not has_all(text, a, b, need):
+        lacking = False  # whether some group of `need` has no literal in the window
+        for group in need:
+            for lit in group:
+                if find(lit, a, b) >= 0:
+                    break
+            else:
+                lacking = True
+                break
+        if lacking or (shape is not None and shape.search(text, a, b) is None):
             continue
         if opener is None:
             yield from rx.finditer(text, a, b)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from tracker.extract.patterns import TimeToken, _dates, _events, _offsets, _recurrences
+from tracker.extract.finders import _dates, _events, _offsets, _recurrences
+from tracker.extract.patterns import TimeToken
 
 # Each finder runs only near its trigger words (case-sensitive literals): (finder, triggers, chars kept
 # before a trigger, chars kept after it). One combined pass over the text finds every trigger; a literal
@@ -37,59 +38,77 @@ FINDERS: list[tuple[Finder, tuple[str, ...], int, int]] = [
     ),
 ]
 # Trigger search. A literal alternation makes the regex engine try every position whose character starts
-# some literal ("e" for "eadline", "o" for "once"): slow on English text. Instead one pass finds every
-# literal of every finder at its rarest character (the pivot), checked by a lookbehind and a lookahead;
-# each hit is then matched against the literals of that pivot in Python, and each finder's occurrences
-# are re-read as the leftmost-longest, non-overlapping scan of its own alternation.
+# some literal ("e" for "eadline", "o" for "once"): slow on English text. Instead each literal is found at
+# an anchor: its rarest character (the pivot) or, for literals whose rarest character is still common, a
+# substring it shares with others ("on" in "once", "soon", "upon"). One pass finds every pivot: the pivot,
+# then the rest of the literal as plain characters (which the engine rejects cheaply at most pivots), then
+# a lookbehind over the whole literal. Each shared substring has a pass of its own, which the engine's fast
+# search for a fixed prefix makes cheap. Each hit is then matched against the literals of its anchor in
+# Python, the search going on from the character after the anchor (a hit consumes more than its anchor,
+# and the next anchor may lie within it), and each finder's occurrences are re-read as the leftmost-
+# longest, non-overlapping scan of its own alternation.
 _COMMON = " etinaorscdhlufpmgy,bv.wkxzqj"  # by falling frequency in English prose; others are rarer
+_SHARED = {
+    "once": "on",
+    "soon": "on",
+    "pon": "on",
+    "eadline": "dl",
+    "calendar": "lendar",
+    "month": "month",
+    "monthly": "month",
+}
 
 
 def _pivot(lit: str) -> int:
     return min(range(len(lit)), key=lambda i: (-_COMMON.find(lit[i]) if lit[i] in _COMMON else -99, i))
 
 
-def _trigger_rx(pivots: dict[str, list[tuple[str, int, tuple[int, ...]]]]) -> re.Pattern[str]:
-    alts = []
-    for ch, lits in pivots.items():
-        checks = []
-        for lit, k, _ in lits:
-            behind = f"(?<={re.escape(lit[: k + 1])})" if k else ""
-            ahead = f"(?={re.escape(lit[k + 1 :])})" if k + 1 < len(lit) else ""
-            checks.append(behind + ahead)
-        alts.append(f"{re.escape(ch)}(?:{'|'.join(checks)})")
-    return re.compile("|".join(alts))
+def _anchored(anchor: str, lits: list[tuple[str, int, tuple[int, ...]]]) -> str:
+    """A pattern matching at `anchor` where one of `lits` (literal, offset of the anchor) occurs."""
+    checks = []
+    # Literals that go on after the anchor first: their next character settles most hits.
+    for lit, k, _ in sorted(lits, key=lambda lko: (lko[1] + len(anchor) == len(lko[0]), lko[0])):
+        behind = f"(?<={re.escape(lit)})" if k else ""
+        checks.append(re.escape(lit[k + len(anchor) :]) + behind)
+    return f"{re.escape(anchor)}(?:{'|'.join(checks)})"
 
 
 _OWNERS: dict[str, tuple[int, ...]] = {}
 for _i, (_, _lits, _, _) in enumerate(FINDERS):
     for _lit in _lits:
         _OWNERS[_lit] = (*_OWNERS.get(_lit, ()), _i)
-# Pivot character → (literal, pivot offset, finders that use it).
-_PIVOTS: dict[str, list[tuple[str, int, tuple[int, ...]]]] = {}
+# Anchor → (literal, offset of the anchor in it, finders that use it).
+_ANCHORS: dict[str, list[tuple[str, int, tuple[int, ...]]]] = {}
 for _lit, _own in sorted(_OWNERS.items(), key=lambda lo: (-len(lo[0]), lo[0])):
-    _k = _pivot(_lit)
-    _PIVOTS.setdefault(_lit[_k], []).append((_lit, _k, _own))
-# Literals whose best pivot is still a common letter ("soon", "once", "calendar", "pon") are cheaper to
-# find with `str.find` than to have the regex stop at every "s", "c", "l" or "p".
-_FIND = [(lit, own) for ch in "sclp" for lit, _, own in _PIVOTS.get(ch, ())]
-_TRIGGER = _trigger_rx({ch: lits for ch, lits in _PIVOTS.items() if ch not in "sclp"})
+    _a = _SHARED.get(_lit) or _lit[_pivot(_lit)]
+    _ANCHORS.setdefault(_a, []).append((_lit, _lit.find(_a) if _lit in _SHARED else _pivot(_lit), _own))
+_PIVOTS = {a: lits for a, lits in _ANCHORS.items() if len(a) == 1}
+_TRIGGER = re.compile("|".join(_anchored(ch, lits) for ch, lits in _PIVOTS.items()))
+_SHARED_RX = [(re.compile(_anchored(a, lits)), lits) for a, lits in _ANCHORS.items() if len(a) > 1]
 
 
 def _triggers(text: str) -> list[list[tuple[int, int]]]:
     """Per finder, the spans its literal alternation (longest first) would match, left to right."""
     found: list[list[tuple[int, int]]] = [[] for _ in FINDERS]
-    for m in _TRIGGER.finditer(text):
+    search = _TRIGGER.search
+    m = search(text)
+    while m is not None:
         p = m.start()
         for lit, k, owners in _PIVOTS[text[p]]:
             if p >= k and text.startswith(lit, p - k):
                 for f in owners:
                     found[f].append((p - k, p - k + len(lit)))
-    for lit, owners in _FIND:
-        i = text.find(lit)
-        while i >= 0:
-            for f in owners:
-                found[f].append((i, i + len(lit)))
-            i = text.find(lit, i + 1)
+        m = search(text, p + 1)
+    for rx, lits in _SHARED_RX:
+        search = rx.search
+        m = search(text)
+        while m is not None:
+            p = m.start()
+            for lit, k, owners in lits:
+                if p >= k and text.startswith(lit, p - k):
+                    for f in owners:
+                        found[f].append((p - k, p - k + len(lit)))
+            m = search(text, p + 1)
     out = []
     for spans in found:
         spans.sort(key=lambda se: (se[0], -se[1]))

@@ -8,96 +8,29 @@ paragraph start or after ":", ";" or "—"; headings ("Sec. 3. Title.") become c
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-_ABBREV = {
-    "u.s",
-    "sec",
-    "secs",
-    "no",
-    "nos",
-    "stat",
-    "seq",
-    "i.e",
-    "e.g",
-    "pub",
-    "l",
-    "fed",
-    "reg",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "jr",
-    "sr",
-    "st",
-    "inc",
-    "co",
-    "corp",
-    "ltd",
-    "a.m",
-    "p.m",
-    "v",
-    "vs",
-    "art",
-    "para",
-    "u.s.c",
-    "c.f.r",
-    "cf",
-    "al",
-    "doc",
-    "ch",
-    "cong",
-    "sess",
-    "ed",
-    "vol",
-    "pp",
-    "p",
-    "op",
-    "gen",
-    "gov",
-    "dept",
-    "div",
-    "subch",
-    "pt",
-    "cl",
-    "n",
-    "approx",
-    "no.",
-    "d.c",
-    "u.n",
-    "e.o",
-    "ex",
-    "ord",
-    "viz",
-}
-_SENT_END = re.compile(r"[.!?][”’\"')\]]*\s+(?=[“\"'(\[]?[A-Z0-9§$]|\((?:[a-z]{1,5}|\d{1,3})\)\s)")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.[”’\"')\]]*$")
+from tracker.extract.sentences import sentences
+
+if TYPE_CHECKING:
+    from tracker.extract.patterns import TimeToken
+
 ENUM = re.compile(r"^[“\"]?\((?P<label>[a-z]{1,5}|[A-Z]{1,5}|\d{1,3})\)\s*")
-_INLINE_ITEM = re.compile(r"(?<=[:;—])\s+(?:and\s+|or\s+)?\((?:[a-z]{1,4}|[A-Z]{1,4}|\d{1,3})\)\s+(?=\S)")
-# The same items found from their punctuation (a pattern that opens with a lookbehind is tried at every
-# position); only a match at the very start of the range needs the lookbehind form.
-_INLINE_ITEM_AT = re.compile(r"[:;—]" + _INLINE_ITEM.pattern[len("(?<=[:;—])") :])
-_NONSPACE = re.compile(r"\S")
 _SECTION_HEAD = re.compile(r"^[“\"]?(?:Sec\.|SEC\.|Section|§)\s*[\dA-Z]")
+# `ENUM` and `_SECTION_HEAD` for `pattern.match(text, start, end)` (a "^" would not match at `start`),
+# and the first characters a paragraph needs for either to match.
+_ENUM_AT = re.compile(ENUM.pattern.removeprefix("^"))
+_SECTION_HEAD_AT = re.compile(_SECTION_HEAD.pattern.removeprefix("^"))
+_QUOTES = frozenset('“"')
+_ENUM_FIRST = frozenset('“"(')
+_HEAD_FIRST = frozenset('“"S§')
 _ROMAN = re.compile(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
 # Every string `_ROMAN` matches (labels hold no newline): a set lookup per enumerator.
 _ONES = ("ix", "iv", *(v + "i" * n for v in ("", "v") for n in range(4)))
 _ROMANS = frozenset(x + r for x in ("", "x", "xx", "xxx") for r in _ONES)
 _LEADIN_TAIL = re.compile(r"(?::|—|–|\bfollowing)[”’\"]?\s*$")
-_DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
 _INLINE_LABEL = re.compile(r"(?<=\.)\s+\((?P<label>[a-z]{1,3}|\d{1,3})\)\s+")
 
 
@@ -124,8 +57,18 @@ def _leadin_tail(tail: str) -> bool:
     return i < 0 or not (t[i].isalnum() or t[i] == "_")
 
 
+# The last character of a unit that can end a lead-in: ":", "—", "–", a closing quote, the "g" of
+# "following", or white space (stripped first).
+_TAIL_ENDS = frozenset(':—–”’"g')
+
+
 def ends_leadin(text: str, start: int, end: int) -> bool:
-    """`LEADIN_END.search(text[start:end])`, reading only the tail."""
+    """`LEADIN_END.search(text[start:end])`, reading only the tail (most units are settled by their last
+    character alone)."""
+    if end > start:
+        c = text[end - 1]
+        if c not in _TAIL_ENDS and not c.isspace():
+            return False
     return _leadin_tail(text[max(start, end - 16) : end])
 
 
@@ -135,7 +78,8 @@ LEADIN_END = _LeadinEnd()
 @dataclass(slots=True)
 class Unit:
     """A sentence or list item: `text[start:end]`. `leadin` is the unit whose modal, actor and
-    deadline an item inherits; `body_start` skips the enumerator and any heading."""
+    deadline an item inherits; `body_start` skips the enumerator and any heading. `tokens` holds the
+    time tokens the pipeline keeps for the unit."""
 
     start: int
     end: int
@@ -148,6 +92,7 @@ class Unit:
     first_in_item: bool = True
     quoted: bool = False
     section: int = 0
+    tokens: Sequence[TimeToken] = ()
 
     def text(self, doc: str) -> str:
         return doc[self.start : self.end]
@@ -169,55 +114,6 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         if e > s:
             out.append((s, e))
     return out
-
-
-def _is_abbrev(chunk: str) -> bool:
-    m = _WORD_BEFORE.search(chunk[-40:])
-    if not m:
-        return False
-    word = m.group(1).lower()
-    if word in _ABBREV or word.rstrip(".") in _ABBREV:
-        return True
-    # initials ("R." in "JOSEPH R. BIDEN") and dotted acronyms ("U.S.C.")
-    return len(word) == 1 or bool(_DOTTED.fullmatch(word))
-
-
-def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans within [start, end), honouring abbreviations, then split at inline items."""
-    out: list[tuple[int, int]] = []
-    s = start
-    for m in _SENT_END.finditer(text, start, end):
-        cut = m.start() + 1
-        while cut < end and text[cut] in "”’\"')]":
-            cut += 1
-        if _is_abbrev(text[max(s, cut - 40) : cut]):  # the last 40 characters of the sentence so far
-            continue
-        out.append((s, cut))
-        s = m.end()
-    if s < end:
-        out.append((s, end))
-    split: list[tuple[int, int]] = []
-    for a, b in out:
-        cuts = _inline_items(text, a, b)
-        prev = a
-        for c in cuts:
-            item_start = text.rfind("(", prev, c)
-            split.append((prev, item_start if item_start > prev else c))
-            prev = item_start if item_start > prev else c
-        split.append((prev, b))
-    return [(a, b) for a, b in split if _NONSPACE.search(text, a, b)]
-
-
-def _inline_items(text: str, a: int, b: int) -> list[int]:
-    """`[m.end() for m in _INLINE_ITEM.finditer(text, a, b)]`."""
-    cuts = []
-    if a > 0 and text[a - 1] in ":;—":
-        m = _INLINE_ITEM.match(text, a, b)
-        if m:
-            cuts.append(m.end())
-            a = m.end()
-    cuts.extend(m.end() for m in _INLINE_ITEM_AT.finditer(text, a, b))
-    return cuts
 
 
 def _roman_value(label: str) -> int:
@@ -281,16 +177,18 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
     section = 0
     tail_leadin = False  # whether units[-1] ends like a lead-in
     h, nhot = 0, len(hot) if hot is not None else 0
+    add = units.append
+    enum_at, head_at = _ENUM_AT.match, _SECTION_HEAD_AT.match
     for p, (ps, pe) in enumerate(paragraphs(text)):
-        head = text[ps:pe]
-        quoted = head.startswith(("“", '"'))
-        m = ENUM.match(head)
+        first = text[ps]  # the patterns below can only match a paragraph that starts with their opener
+        quoted = first in _QUOTES
+        m = enum_at(text, ps, pe) if first in _ENUM_FIRST else None
         body = ps
-        if _SECTION_HEAD.match(head):
+        if first in _HEAD_FIRST and head_at(text, ps, pe):
             section += 1
             stack, leads = [], {}
             # "Sec. 3. Title. (a) Text": the item label may follow the heading inline
-            inline = _INLINE_LABEL.search(head[:200])
+            inline = _INLINE_LABEL.search(text[ps : min(pe, ps + 200)])
             if inline:
                 m = None
                 lvl = _level(inline.group("label"), stack)
@@ -302,42 +200,52 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
         elif m:
             label = m.group("label")
             lvl = _level(label, stack, bool(units) and tail_leadin)
-            depth = next((i for i, (lv, _) in enumerate(stack) if lv == lvl), None)
-            if depth is None:
-                stack.append((lvl, label))
+            for depth, (lv, _) in enumerate(stack):
+                if lv == lvl:
+                    stack = stack[: depth + 1]
+                    stack[depth] = (lvl, label)
+                    if leads:
+                        leads = {k: v for k, v in leads.items() if k < depth}
+                    break
             else:
-                stack = stack[: depth + 1]
-                stack[depth] = (lvl, label)
-                leads = {k: v for k, v in leads.items() if k < depth}
-            body = ps + m.end()
+                stack.append((lvl, label))
+            body = m.end()
         else:
             label, lvl = None, None
-            stack, leads = [], {}
+            if stack:
+                stack = []
         is_item = label is not None
         depth = len(stack)
-        parent = leads.get(depth - 2) if is_item else None
-        if not is_item:
-            leads = {}
+        if is_item:
+            parent = leads.get(depth - 2)
+        else:
+            parent = None
+            if leads:
+                leads = {}
         if hot is not None:  # skip to the first time phrase at or after this paragraph's start
             while h < nhot and hot[h] < ps:
                 h += 1
-        sents = sentences(text, ps, pe) if hot is None or (h < nhot and hot[h] < pe) else [(ps, pe)]
-        para_units = []
-        for i, (a, b) in enumerate(sents):
-            u = Unit(a, b, p, label, lvl, body if i == 0 else a, None, [], i == 0, quoted, section)
-            if i == 0:
-                u.leadin = parent
-                if parent is not None:
-                    parent.items.append(u)
-            para_units.append(u)
-        units.extend(para_units)
-        last = para_units[-1] if para_units else None
+        if hot is None or (h < nhot and hot[h] < pe):
+            last = None
+            for i, (a, b) in enumerate(sentences(text, ps, pe)):
+                last = Unit(a, b, p, label, lvl, body if i == 0 else a, None, [], i == 0, quoted, section)
+                if i == 0:
+                    last.leadin = parent
+                    if parent is not None:
+                        parent.items.append(last)
+                add(last)
+        else:  # no time phrase here: the paragraph stays one unit
+            last = Unit(ps, pe, p, label, lvl, body, parent, [], True, quoted, section)
+            if parent is not None:
+                parent.items.append(last)
+            add(last)
         key = depth - 1 if is_item else -1
-        if last is not None:
-            tail_leadin = ends_leadin(text, last.start, last.end)
+        if last is not None:  # `ends_leadin`, whose last character settles most units, inline
+            c = text[last.end - 1]
+            tail_leadin = (c in _TAIL_ENDS or c.isspace()) and ends_leadin(text, last.start, last.end)
         if last is not None and tail_leadin:
             leads[key] = last
-        else:
+        elif leads:
             leads.pop(key, None)
     # inline items inside one paragraph: units after a unit ending in ":" until the paragraph ends
     for i, u in enumerate(units):

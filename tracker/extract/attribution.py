@@ -1,0 +1,76 @@
+"""Stage 4, attribution: who a row's duty falls on. The subject before the cue; "by" agents of a passive
+("shall be used by all agencies"); the officer a pronoun stands for; for a passive or subjectless clause,
+the subject of the lead-in above it or of the nearest earlier active duty in the same section. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tracker.extract.actors import PRONOUNS, Cue, is_passive, resolve_pronoun, subject_before
+from tracker.extract.context import _Ctx, _valid_cues
+from tracker.extract.patterns import TimeToken
+from tracker.extract.segment import Unit
+
+_BY_AGENT = re.compile(
+    r"\s+be\s+\w+ed\s+by\s+((?:all|each|the|any)\s+[a-z][\w\s]{2,40}?)(?=\s+(?:by|within|not)\b|[,.])"
+)
+_PRONOUN_SUBJECT = re.compile(r"(?:it|this|that|such|which)\b", re.I)
+
+
+def _actor(
+    ctx: _Ctx, unit: Unit, clause_start: int, cue: Cue, toks: list[TimeToken], flags: list[str]
+) -> str:
+    spans = [(t.start, t.end) for t in toks]
+    after = ctx.text[cue.end : cue.end + 60]
+    by_agent = _BY_AGENT.match(after) if after.lstrip().startswith("be") else None
+    if by_agent:
+        return by_agent.group(1).strip()
+    actor = subject_before(ctx.text, clause_start, cue, spans)
+    if cue.kind == "copular" and (not actor or actor.lower() in ("the", "a", "you") or ":" in actor):
+        return "interested parties"  # "the deadline for filing is ...", "June 29, 2018: Due date for filing"
+    if actor.lower() in PRONOUNS:
+        actor = resolve_pronoun(ctx.text, max(0, unit.start - 1500), cue.start, actor) or actor
+    passive = is_passive(ctx.text, cue)
+    if passive or not actor or cue.kind in ("inf", "copular", "proviso"):
+        lead = _leadin_actor(ctx, unit)
+        fallback = lead or _section_actor(ctx, unit)
+        if fallback and (passive or not actor):
+            flags.append("inferred_actor")
+            return fallback
+    return actor
+
+
+def _section_actor(ctx: _Ctx, unit: Unit) -> str:
+    """The subject of the nearest earlier active duty in the same section (for passive clauses)."""
+    j = ctx.unit_index - 1
+    while j >= 0 and ctx.units[j].section == unit.section and ctx.unit_index - j < 60:
+        prev = ctx.units[j]
+        pc = _valid_cues(ctx, prev)
+        if pc and not is_passive(ctx.text, pc[0]):
+            a = _unit_subject(ctx, prev, pc[0])
+            if a and not _PRONOUN_SUBJECT.match(a):
+                return a
+        j -= 1
+    return ""
+
+
+def _leadin_actor(ctx: _Ctx, unit: Unit) -> str:
+    lead = unit.leadin
+    while lead is not None:
+        lc = _valid_cues(ctx, lead)
+        if lc:
+            a = _unit_subject(ctx, lead, lc[0])
+            if a:
+                return a
+        lead = lead.leadin
+    return ""
+
+
+def _unit_subject(ctx: _Ctx, unit: Unit, cue: Cue) -> str:
+    """The subject before a unit's first duty cue (memoized per unit: the items of a lead-in and the
+    passive clauses of a section ask for the same units)."""
+    found = ctx.subjects.get(unit.start)
+    if found is None:
+        found = ctx.subjects[unit.start] = subject_before(ctx.text, unit.body_start, cue, [])
+    return found
