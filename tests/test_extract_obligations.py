@@ -698,3 +698,27 @@ def test_defining_case_customs_article() -> None:
     summary, body = doc.fields["summary"], doc.fields["body"]
     assert summary.start <= obs[0].span.start < summary.end
     assert body.start <= obs[1].span.start < body.end
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        (
+            "Within 60 days of the date of this order, the Secretary of Energy shall publish a schedule "
+            "for retiring the remaining coal units at federal facilities with the agencies concerned.",
+            "publish a schedule for retiring the remaining coal units",  # 10th word "at" dropped
+        ),
+        (
+            "Within 90 days of the date of this order, the Secretary of Labor shall submit a report on "
+            "the effect of the new rules on apprentices in small firms.",
+            "submit a report on the effect of the new rules",
+        ),
+        (
+            "Within 30 days of the date of this order, the Secretary of State shall issue guidance to posts.",
+            "issue guidance to posts",
+        ),
+    ],
+)
+def test_an_action_cut_short_does_not_end_on_a_word_that_leads_on(text: str, action: str) -> None:
+    """Actions keep 10 words; a cut one drops trailing prepositions, articles and conjunctions."""
+    assert _one(text, kind="executive_order", issued=dt.date(2026, 3, 2)).action == action

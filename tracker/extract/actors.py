@@ -338,8 +338,26 @@ def action_after(text: str, cue: Cue, end: int, tokens: list[tuple[int, int]]) -
         chunk = first if len(first.split()) >= 2 else chunk.replace("\x00", " ")
     low = lowered_for_ci(chunk)
     m = _STOP.search(chunk) if low is None else _STOP_LOWER.search(low)
-    words = (chunk[: m.start()] if m else chunk).split()[:10]
+    words = (chunk[: m.start()] if m else chunk).split()
+    if len(words) > ACTION_WORDS:  # cut short: never end on a word that only leads into the rest
+        words = words[:ACTION_WORDS]
+        while len(words) > 2 and words[-1].lower().strip(",;:") in _DANGLING:
+            words.pop()
     return " ".join(words).strip(" ,.;:")
+
+
+ACTION_WORDS = 10
+#: Words that cannot end a phrase cut short: "publish a plan ... with" reads as "publish a plan ...".
+_DANGLING = frozenset(
+    (
+        "a", "an", "the", "and", "or", "nor", "but", "to", "of", "for", "with", "on", "in", "into", "onto",
+        "by", "at", "from", "as", "than", "that", "which", "who", "whose", "its", "their", "his", "her",
+        "such", "any", "each", "every", "all", "this", "these", "those", "under", "over", "about", "after",
+        "before", "between", "through", "toward", "towards", "upon", "within", "without", "against",
+        "among", "during", "including", "regarding", "concerning", "per", "via", "if", "whether", "when",
+        "where", "while", "not",
+    )
+)  # fmt: skip
 
 
 # The letters `_LEAD_QUALIFIERS` (after commas and white space) and `_ADVERBIAL` can start with, in either
