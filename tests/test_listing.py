@@ -388,3 +388,14 @@ def test_sqlite_reads_list_lines_off_their_index(lite_store: tuple[str, Any]) ->
                 plan = " ".join(str(step[-1]) for step in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
                 assert "ix_obligation_list_json" in plan, plan
                 assert "TEMP B-TREE" not in plan, plan  # and never sorted
+
+
+def test_a_bad_fixed_date_is_one_line_exit_5_both_ways(stored: tuple[str, Any], tmp_path: Path) -> None:
+    url, _ = stored
+    cli = _cli(url, tmp_path / "home")
+    general = tmp_path / "general.toml"
+    general.write_text("", encoding="utf-8")
+    for extra in ({}, {"TRACKER_CONFIG": str(general)}):
+        r = cli("list", extra_env={"TRACKER_TODAY": "someday", **extra})
+        assert r.code == 5 and r.out == "", (r.code, r.out)
+        assert r.err == "tracker: TRACKER_NOW/TRACKER_TODAY: not an ISO 8601 date or time: 'someday'\n"

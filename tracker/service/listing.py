@@ -86,10 +86,12 @@ def open_listing(
     within_days: int | None = None,
 ) -> Iterator[Listing]:
     """A `Listing` over a lean connection to `lean_url`, or over `general()`'s store."""
-    lean = listing.lean_connect(lean_url) if lean_url is not None else None
+    lean = None
+    if lean_url is not None:
+        today = clock_from_env()().date()  # a bad TRACKER_TODAY fails here, before anything is open
+        lean = listing.lean_connect(lean_url)
     if lean is not None:
         conn, dialect = lean
-        today = clock_from_env()().date()
         try:
             yield Listing(
                 conn,
