@@ -184,11 +184,12 @@ def lite_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[dict
 
 
 def _listed_ids(url: str, f: Filters, *, lean: bool) -> list[str]:
-    def general() -> Tracker:
-        return Tracker(config.load(None, database_url=url))
-
-    with open_listing(f, lean_url=url if lean else None, general=general) as found:
-        return [row[0] for batch in found.rows() for row in batch]
+    tracker = Tracker(config.load(None, database_url=url))
+    try:
+        with open_listing(f, lean_url=url if lean else None, general=lambda: tracker) as found:
+            return [row[0] for batch in found.rows() for row in batch]
+    finally:
+        tracker.close()
 
 
 DATES = st.none() | st.dates(dt.date(2025, 12, 1), dt.date(2027, 3, 1))
@@ -399,3 +400,23 @@ def test_a_bad_fixed_date_is_one_line_exit_5_both_ways(stored: tuple[str, Any], 
         r = cli("list", extra_env={"TRACKER_TODAY": "someday", **extra})
         assert r.code == 5 and r.out == "", (r.code, r.out)
         assert r.err == "tracker: TRACKER_NOW/TRACKER_TODAY: not an ISO 8601 date or time: 'someday'\n"
+
+
+def test_lines_built_in_python_are_the_databases_bytes(
+    stored: tuple[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A SQLite without JSON functions gets its lines from `listing.json_line`: the same bytes."""
+    url, _ = stored
+
+    def lines() -> list[str]:
+        tracker = Tracker(config.load(None, database_url=url))
+        try:
+            with open_listing(Filters(), lean_url=None, general=lambda: tracker) as found:
+                return [line for batch in found.json_lines() for line in batch]
+        finally:
+            tracker.close()
+
+    from_database = lines()
+    monkeypatch.setattr(listing, "has_json_functions", lambda conn: False)
+    assert lines() == from_database
+    assert len(from_database) == 60

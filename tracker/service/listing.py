@@ -38,9 +38,15 @@ class Listing:
     def __init__(self, conn: Any, dialect: str, where: str, filters: Filters, today: dt.date) -> None:
         self.conn, self.dialect, self.where, self.today = conn, dialect, where, today
         self.filters = filters
+        self.database_json = dialect != "sqlite" or listing.has_json_functions(conn)
 
     def json_lines(self) -> Iterator[list[str]]:
-        """Batches of `--json` lines (no newline), built by the database."""
+        """Batches of `--json` lines (no newline), built by the database (in Python by a SQLite
+        without JSON functions: the same bytes, slower)."""
+        if not self.database_json:
+            for batch in self.rows():
+                yield [listing.json_line(r) for r in batch]
+            return
         parts = listing.json_sql(self.filters, self.dialect)
         for batch in listing.stream(self.conn, parts, self.where, self.filters.limit):
             yield [r[0] for r in batch]

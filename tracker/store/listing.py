@@ -15,6 +15,7 @@ goes the general way, which creates, migrates or reports exactly as every other 
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
@@ -48,6 +49,7 @@ ROW_FIELDS = (
     "tags",
     "confidence",
     "override_due",
+    "anchor_text",
 )
 
 # Both backends print the same bytes: a whole confidence prints as PostgreSQL prints a float8 ("1",
@@ -70,6 +72,44 @@ _POSTGRES_JSON_FROM = """obligation CROSS JOIN LATERAL (SELECT
  obligation.period, obligation.due_date, obligation.recurrence, obligation.status,
  obligation.tags::json AS "tags",
  obligation.confidence) r"""
+
+
+def has_json_functions(conn: Any) -> bool:
+    """Whether this SQLite has its JSON functions (built in since 3.38; an option of older builds)."""
+    try:
+        conn.execute("SELECT json_object('a', 1)").fetchall()
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
+def json_line(row: tuple[Any, ...]) -> str:
+    """The `--json` line of a `ROW_FIELDS` row built in Python, byte for byte what the databases
+    write (compact, non-ASCII as itself, a whole confidence without ".0"): for a SQLite without JSON
+    functions."""
+    r = dict(zip(ROW_FIELDS, row, strict=True))
+    confidence = r["confidence"]
+    if confidence == int(confidence):
+        confidence = int(confidence)
+    record = {
+        "id": r["id"],
+        "instrument": r["instrument"],
+        "actor": r["actor"],
+        "action": r["action"],
+        "deadline_text": r["deadline_text"],
+        "anchor": {"kind": r["anchor_kind"], "date": _iso(r["anchor_date"]), "text": r["anchor_text"]},
+        "period": r["period"],
+        "due_date": _iso(r["due_date"]),
+        "recurrence": r["recurrence"],
+        "status": r["status"],
+        "tags": json.loads(r["tags"] or "[]"),
+        "confidence": confidence,
+    }
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _mark(dialect: str) -> Any:

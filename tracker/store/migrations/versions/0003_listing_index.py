@@ -53,11 +53,20 @@ def upgrade() -> None:
                 sa.text("UPDATE obligation SET tags = :tags WHERE id = :id"), {"tags": compact, "id": oid}
             )
     op.create_index("ix_obligation_listing", "obligation", ["status", "due_date", "id"], unique=False)
-    if conn.dialect.name == "sqlite":
+    if conn.dialect.name == "sqlite" and _json_functions(conn):
         op.execute(f"CREATE INDEX ix_obligation_list_json ON obligation (status, due_date, id, {LIST_JSON})")
+
+
+def _json_functions(conn: sa.Connection) -> bool:
+    """A SQLite built without JSON functions (an option before 3.38) gets no line index."""
+    try:
+        conn.execute(sa.text("SELECT json_object('a', 1)"))
+    except sa.exc.OperationalError:
+        return False
+    return True
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("DROP INDEX ix_obligation_list_json")
+        op.execute("DROP INDEX IF EXISTS ix_obligation_list_json")
     op.drop_index("ix_obligation_listing", table_name="obligation")
