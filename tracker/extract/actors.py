@@ -30,11 +30,10 @@ _CUE_NEXT = (
     r"|\s+requirement|he\s+requirement|o\s+be|rovided)"
 )
 _CUE_OPENER = re.compile(rf"[smwiardotp](?<!\w.){_CUE_NEXT}")
-# The same starts found in two cheaper scans, from the character before them: a space (a pattern that opens
-# with a plain character is found by the engine's fast prefix search), or any other character but an ASCII
-# letter, digit or "_" (a superset of the other non-word characters; `CUE` checks the boundary itself).
-_CUE_AFTER_SPACE = re.compile(rf" [smwiardotp]{_CUE_NEXT}")
-_CUE_AFTER_OTHER = re.compile(rf"[\x00-\x1f!-/:-@\[-\^`{{-\U0010ffff][smwiardotp]{_CUE_NEXT}")
+# The same starts found in one cheaper scan, from the character before them: any character but an ASCII
+# letter, digit or "_" (a superset of the non-word characters; `CUE` checks the boundary itself). The
+# negated class of ASCII characters is a bitmap test for the engine.
+_CUE_AFTER_NONWORD = re.compile(rf"[^0-9A-Z_a-z][smwiardotp]{_CUE_NEXT}")
 # Verbs after a cue that make the clause a rule about the law itself, not a duty with a deadline.
 NOT_DUTY = re.compile(
     r"^\s*(?:also\s+)?(?:be\s+(?:deemed|construed|considered|effective|in\s+effect|void)|expire|terminate|remain|continue"
@@ -116,10 +115,7 @@ class Cue:
 def _cue_starts(text: str, start: int, end: int) -> list[int]:
     """Where a cue can start in `text[start:end]`, in order: a superset of `_CUE_OPENER`'s hits."""
     lo = start - 1 if start else 0
-    found = [o.start() + 1 for o in _CUE_AFTER_SPACE.finditer(text, lo, end)]
-    other = [o.start() + 1 for o in _CUE_AFTER_OTHER.finditer(text, lo, end)]
-    if other:
-        found = sorted(found + other)
+    found = [o.start() + 1 for o in _CUE_AFTER_NONWORD.finditer(text, lo, end)]
     if start == 0 and _CUE_OPENER.match(text, 0, end):
         found.insert(0, 0)
     return found
@@ -312,7 +308,9 @@ def action_after(text: str, cue: Cue, end: int, tokens: list[tuple[int, int]]) -
     for s, e in sorted(tokens, reverse=True):
         if pos <= s and e <= end:
             chunk = chunk[: s - pos] + "\x00" * (e - s) + chunk[e - pos :]
-    chunk = _LEAD_ADVERBS.sub("", chunk)
+    lead = _LEAD_ADVERBS.match(chunk).end()  # `_LEAD_ADVERBS.sub("", chunk)`: it matches at 0 only
+    if lead:
+        chunk = chunk[lead:]
     if _may_open(chunk, _QUALIFIER_FIRST):
         chunk = _LEAD_QUALIFIERS.sub("", chunk)
     chunk = chunk.lstrip(" ,\x00")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from tracker.extract.numbers import DATE, WEEKDAY, parse_date, ref_date
-from tracker.extract.prefilter import lowered_for_ci, may_hold
+from tracker.extract.prefilter import ci_literal, lowered_for_ci, may_hold, sentences_holding
 from tracker.model import Anchor, AnchorKind, Document
 
 _THIS = r"(?:this|the\s+present)"
@@ -112,7 +112,8 @@ def dated_event(
     a hearing ... on August 4, 2016". The sentence must name the event's key (an acronym, a section
     citation, or the event noun itself) and its verb; after "inserting" only the new text counts.
     `lowered` may return `text.lower()` computed once per document by the caller, when lower-casing
-    keeps every offset (None otherwise); it is called only for an anchor that names a dateable event."""
+    keeps every offset (None otherwise); it is called only for an anchor that names a dateable event by
+    a key that `ci_literal` cannot find in the text as it is."""
     low = anchor_text.lower()
     noun = next((n for n, rx in _EVENT_NOUNS if n in low and rx.search(low)), None)
     if noun is None:
@@ -124,8 +125,12 @@ def dated_event(
         return None
     verb = _EVENT_VERB_RX[noun]
     low_keys = [k.lower() for k in keys]
-    low_text = lowered() if lowered is not None else None
-    for s, e in _naming(text, sentences, low_keys, low_text):
+    finders = [ci_literal(k) for k in low_keys] if lowered is not None and "\u0130" not in text else [None]
+    if None not in finders:  # the keys found without lower-casing the whole text
+        found_in = sentences_holding(text, sentences, finders)  # type: ignore[arg-type]
+    else:
+        found_in = _naming(text, sentences, low_keys, lowered() if lowered is not None else None)
+    for s, e in found_in:
         found = _dated_sentence(text[s:e], noun, verb)
         if found:
             return found

@@ -11,7 +11,7 @@ from tracker.extract.actors import NOT_DUTY, Cue, cues
 from tracker.extract.anchors import ReportAnchor
 from tracker.extract.patterns import TimeToken
 from tracker.extract.segment import Unit
-from tracker.model import Anchor, DatePolicy, Document
+from tracker.model import Anchor, DatePolicy, DeadlineExpr, Document, DueDate
 
 _WILL_KINDS = {"article", "rule", "notice", "unknown"}
 _EMBEDDED = re.compile(r"\b(?:whether|which|that|who|if|where|so)\b", re.I)
@@ -38,6 +38,8 @@ class _Ctx:
     anchors: dict[str, Anchor] = field(default_factory=dict)
     subjects: dict[int, str] = field(default_factory=dict)
     memo: dict[tuple[str, int], Any] = field(default_factory=dict)
+    # (deadline, anchor) → its resolved due date (`resolve` is pure; rows of a document repeat pairs)
+    dues: dict[tuple[DeadlineExpr, Anchor], DueDate] = field(default_factory=dict)
 
 
 def _lowered(ctx: _Ctx) -> str | None:

@@ -249,6 +249,8 @@ def extract(doc: Document, policy: DatePolicy = DatePolicy()) -> list[Obligation
                 continue
             seen.add(key)
             out.append(ob)
+    for u in units:  # a lead-in and its items refer to each other: free them now, not in a GC pass
+        u.leadin = None
     out.sort(key=lambda o: (o.span.start, o.span.end))
     return out
 
@@ -342,11 +344,13 @@ def _build(
             action = passive_action(text, s if s <= cue.start else u.body_start, cue) or action
     local = cue if u.start <= cue.start < u.end else Cue("item", "", s, s)
     s, e = _clause(ctx, s, e, tok, local, actor if local is cue else "")
-    try:
-        due = resolve(expr, anchor, ctx.policy)
-    except (ValueError, OverflowError) as exc:  # a period that leaves the calendar: keep the row, no date
-        due = DueDate(None, (Step("note", f"No due date: {exc}."),))
-        flags.append("unresolvable")
+    due = ctx.dues.get((expr, anchor))
+    if due is None:
+        try:
+            due = ctx.dues[(expr, anchor)] = resolve(expr, anchor, ctx.policy)
+        except (ValueError, OverflowError) as exc:  # a period that leaves the calendar: keep the row, no date
+            due = DueDate(None, (Step("note", f"No due date: {exc}."),))
+            flags.append("unresolvable")
     flags = list(dict.fromkeys(flags))
     return Obligation(
         actor=actor,

@@ -9,7 +9,9 @@ only."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
+from functools import lru_cache
 
 # The only characters outside ASCII that a case-insensitive (re.I) ASCII letter matches: "İ" and "ı"
 # ("i"), "ſ" ("s"), the Kelvin sign ("k").
@@ -34,6 +36,40 @@ def lowered_for_ci(text: str) -> str | None:
     if len(low) != len(text) or (not text.isascii() and _FOLDS_TO_ASCII.search(text) is not None):
         return None
     return low
+
+
+@lru_cache(maxsize=256)
+def ci_literal(key: str) -> re.Pattern[str] | None:
+    """A pattern matching `text` at `i` exactly where `text[i : i + len(key)].lower() == key` (`key` in
+    lower case), for a text without "İ" (the only character whose lower case is longer). None unless every
+    character of `key` is ASCII, "§" or white space: the only characters that lower-case to one of those
+    are the character itself, an ASCII capital letter and the Kelvin sign ("k")."""
+    parts = []
+    for ch in key:
+        if not (ch.isascii() or ch == "§" or ch.isspace()):
+            return None
+        if "a" <= ch <= "z":
+            parts.append(f"[{ch}{ch.upper()}{chr(0x212A) if ch == 'k' else ''}]")
+        else:
+            parts.append(re.escape(ch))
+    return re.compile("".join(parts))
+
+
+def sentences_holding(
+    text: str, sentences: list[tuple[int, int]], keys: list[re.Pattern[str]]
+) -> Iterator[tuple[int, int]]:
+    """The sentences (sorted, disjoint spans), in order, that hold a match of each of `keys` (`ci_literal`
+    patterns); only those where the first key occurs are looked at."""
+    done = -1  # the last sentence looked at
+    m = keys[0].search(text)
+    while m is not None:
+        j = bisect_right(sentences, (m.start(), len(text) + 1)) - 1
+        if j > done:
+            done = j
+            s, e = sentences[j] if j >= 0 else (0, -1)
+            if m.end() <= e and all(k.search(text, s, e) for k in keys[1:]):
+                yield s, e
+        m = keys[0].search(text, m.start() + 1)
 
 
 def scan_windows(

@@ -83,22 +83,30 @@ for _lit, _own in sorted(_OWNERS.items(), key=lambda lo: (-len(lo[0]), lo[0])):
     _a = _SHARED.get(_lit) or _lit[_pivot(_lit)]
     _ANCHORS.setdefault(_a, []).append((_lit, _lit.find(_a) if _lit in _SHARED else _pivot(_lit), _own))
 _PIVOTS = {a: lits for a, lits in _ANCHORS.items() if len(a) == 1}
-_TRIGGER = re.compile("|".join(_anchored(ch, lits) for ch, lits in _PIVOTS.items()))
+# The pivots that are not lower-case letters (capitals of month names, "/") are rare: one pass finds them
+# all. A lower-case pivot ("u", "f", "y") is common, and a pass that may start at any of several common
+# characters makes the engine try each of them: each lower-case pivot gets a pass of its own, whose fast
+# search for its one first character is cheaper.
+_TRIGGERS = [
+    re.compile("|".join(_anchored(ch, lits) for ch, lits in _PIVOTS.items() if not ch.islower())),
+    *(re.compile(_anchored(ch, lits)) for ch, lits in _PIVOTS.items() if ch.islower()),
+]
 _SHARED_RX = [(re.compile(_anchored(a, lits)), lits) for a, lits in _ANCHORS.items() if len(a) > 1]
 
 
 def _triggers(text: str) -> list[list[tuple[int, int]]]:
     """Per finder, the spans its literal alternation (longest first) would match, left to right."""
     found: list[list[tuple[int, int]]] = [[] for _ in FINDERS]
-    search = _TRIGGER.search
-    m = search(text)
-    while m is not None:
-        p = m.start()
-        for lit, k, owners in _PIVOTS[text[p]]:
-            if p >= k and text.startswith(lit, p - k):
-                for f in owners:
-                    found[f].append((p - k, p - k + len(lit)))
-        m = search(text, p + 1)
+    for rx in _TRIGGERS:
+        search = rx.search
+        m = search(text)
+        while m is not None:
+            p = m.start()
+            for lit, k, owners in _PIVOTS[text[p]]:
+                if p >= k and text.startswith(lit, p - k):
+                    for f in owners:
+                        found[f].append((p - k, p - k + len(lit)))
+            m = search(text, p + 1)
     for rx, lits in _SHARED_RX:
         search = rx.search
         m = search(text)

@@ -178,6 +178,7 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
     tail_leadin = False  # whether units[-1] ends like a lead-in
     h, nhot = 0, len(hot) if hot is not None else 0
     add = units.append
+    later: list[int] = []  # indices of the units that are not the first sentence of their paragraph
     enum_at, head_at = _ENUM_AT.match, _SECTION_HEAD_AT.match
     for p, (ps, pe) in enumerate(paragraphs(text)):
         first = text[ps]  # the patterns below can only match a paragraph that starts with their opener
@@ -204,7 +205,7 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
                 if lv == lvl:
                     stack = stack[: depth + 1]
                     stack[depth] = (lvl, label)
-                    if leads:
+                    if leads and max(leads) >= depth:  # drop the lead-ins at this depth and deeper
                         leads = {k: v for k, v in leads.items() if k < depth}
                     break
             else:
@@ -233,6 +234,8 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
                     last.leadin = parent
                     if parent is not None:
                         parent.items.append(last)
+                else:
+                    later.append(len(units))
                 add(last)
         else:  # no time phrase here: the paragraph stays one unit
             last = Unit(ps, pe, p, label, lvl, body, parent, [], True, quoted, section)
@@ -247,8 +250,10 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
             leads[key] = last
         elif leads:
             leads.pop(key, None)
-    # inline items inside one paragraph: units after a unit ending in ":" until the paragraph ends
-    for i, u in enumerate(units):
+    # inline items inside one paragraph: units after a unit ending in ":" until the paragraph ends (only
+    # a later sentence of a paragraph is not first in its item)
+    for i in later:
+        u = units[i]
         if u.first_in_item or u.leadin is not None:
             continue
         prev = units[i - 1]
