@@ -102,18 +102,14 @@ class Unit:
         return bool(self.items)
 
 
+# A line from its first to its last non-space character (`\s` is exactly `str.isspace`).
+_PARAGRAPH = re.compile(r"\S(?:[^\n]*\S)?")
+
+
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """Spans of non-blank lines (the corpus keeps one paragraph per line)."""
-    out = []
-    for m in re.finditer(r"[^\n]+", text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
+    """Spans of non-blank lines (the corpus keeps one paragraph per line), without their leading and
+    trailing white space."""
+    return [m.span() for m in _PARAGRAPH.finditer(text)]
 
 
 def _roman_value(label: str) -> int:
