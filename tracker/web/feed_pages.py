@@ -69,12 +69,9 @@ class FeedPages:
         return self._page(session, notice=notice)
 
     async def create(self, request: Request) -> Response:
-        session = self.site.guard.session(request)
-        if session is None:
-            return self.site.sign_in_page()
-        refused = await self.site.refuse_form(request, session)
-        if refused is not None:
-            return refused
+        session = await self.site.form_session(request)
+        if isinstance(session, Response):
+            return session
         form: dict[str, str] = request.state.form
         parsed = views.parse_query({**form, "status": form.get("status") or "all"})
         if parsed.errors:
@@ -92,12 +89,9 @@ class FeedPages:
         return await run_in_threadpool(self._page, session, created=created)
 
     async def revoke(self, request: Request) -> Response:
-        session = self.site.guard.session(request)
-        if session is None:
-            return self.site.sign_in_page()
-        refused = await self.site.refuse_form(request, session)
-        if refused is not None:
-            return refused
+        session = await self.site.form_session(request)
+        if isinstance(session, Response):
+            return session
         try:
             name = request.state.form.get("name", "")
             await run_in_threadpool(feed_service.revoke, self.site.tracker, name)

@@ -72,18 +72,20 @@ class Site:
         return response
 
     async def logout(self, request: Request) -> Response:
-        session = self.guard.session(request)
-        if session is None:
-            return self.sign_in_page()
-        refused = await self.refuse_form(request, session)
-        if refused is not None:
-            return refused
+        session = await self.form_session(request)
+        if isinstance(session, Response):
+            return session
         response = RedirectResponse("/login", 303)
         self.guard.clear_cookie(response, request)
         return response
 
-    async def refuse_form(self, request: Request, session: Session) -> Response | None:
-        """The answer to a form that cannot be taken (unreadable, or without the CSRF token)."""
+    async def form_session(self, request: Request) -> Session | Response:
+        """The signed-in session a posted form may act for, or the answer instead: the sign-in page,
+        or a refusal of a form that cannot be taken (unreadable, or without the CSRF token). The
+        form is left in `request.state.form`."""
+        session = self.guard.session(request)
+        if session is None:
+            return self.sign_in_page()
         try:
             request.state.form = await read_form(request)
         except FormError as exc:
@@ -91,7 +93,7 @@ class Site:
         if not self.guard.csrf_ok(session, request.state.form.get("csrf")):
             text = "The form had no valid security token. Reload the page and try again."
             return self.pages.message(403, "Form expired", text, session=session)
-        return None
+        return session
 
     # the list ------------------------------------------------------------------------------------
     def home(self, request: Request) -> Response:
@@ -155,12 +157,9 @@ class Site:
         )
 
     async def change(self, request: Request) -> Response:
-        session = self.guard.session(request)
-        if session is None:
-            return self.sign_in_page()
-        refused = await self.refuse_form(request, session)
-        if refused is not None:
-            return refused
+        session = await self.form_session(request)
+        if isinstance(session, Response):
+            return session
         oid, action = request.path_params["oid"], request.path_params["action"]
         form: dict[str, str] = request.state.form
         try:
