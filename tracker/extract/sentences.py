@@ -121,11 +121,11 @@ def _abbrev_before(text: str, lo: int, dot: int) -> bool:
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans within [start, end), honouring abbreviations, then split at inline items."""
+    para = text[start:end]  # for `in` tests (cheaper than `text.find` with bounds)
     out: list[tuple[int, int]] = []
     s = start
     # Without "!" and "?" only "." ends a sentence: a pattern that opens with a literal is searched faster.
-    bang = text.find("!", start, end) >= 0 or text.find("?", start, end) >= 0
-    for m in (_SENT_END if bang else _SENT_END_DOT).finditer(text, start, end):
+    for m in (_SENT_END if "!" in para or "?" in para else _SENT_END_DOT).finditer(text, start, end):
         dot = m.start()
         cut = dot + 1
         while cut < end and text[cut] in _CLOSERS:
@@ -139,13 +139,17 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         out.append((s, end))
     # Every inline item opens with "(" and follows ":", ";" or "—" (before `start` only for an item at
     # `start`: later sentences start after white space).
-    if text.find("(", start, end) < 0 or (
-        text.find(":", start, end) < 0
-        and text.find(";", start, end) < 0
-        and text.find("—", start, end) < 0
+    if "(" not in para or (
+        ":" not in para
+        and ";" not in para
+        and "—" not in para
         and not (start > 0 and text[start - 1] in ":;—")
     ):
-        return [(a, b) for a, b in out if a < b and (not text[a].isspace() or _NONSPACE.search(text, a, b))]
+        # Only the first span can be blank: the others start on the non-space character that a sentence
+        # end looks ahead to.
+        if out and text[start].isspace() and _NONSPACE.search(text, start, out[0][1]) is None:
+            del out[0]
+        return out
     split: list[tuple[int, int]] = []
     for a, b in out:
         cuts = _inline_items(text, a, b)
@@ -166,14 +170,16 @@ def _has_text(text: str, a: int, b: int) -> bool:
 def _inline_items(text: str, a: int, b: int) -> list[int]:
     """`[m.end() for m in _INLINE_ITEM.finditer(text, a, b)]`."""
     cuts: list[int] = []
-    if text.find("(", a, b) < 0:  # every item opens with "("
+    span = text[a:b]
+    if "(" not in span:  # every item opens with "("
         return cuts
     if a > 0 and text[a - 1] in ":;—":
         m = _INLINE_ITEM.match(text, a, b)
         if m:
             cuts.append(m.end())
             a = m.end()
-    colon, semi, dash = text.find(":", a, b) >= 0, text.find(";", a, b) >= 0, text.find("—", a, b) >= 0
+    # (looked for in the whole span: a separator before `a` only widens the choice of pattern)
+    colon, semi, dash = ":" in span, ";" in span, "—" in span
     if colon + semi + dash > 1:
         items = _INLINE_ITEM_AT
     elif colon + semi + dash == 0:
