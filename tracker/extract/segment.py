@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tracker.extract.sentences import sentences
@@ -79,7 +79,8 @@ LEADIN_END = _LeadinEnd()
 class Unit:
     """A sentence or list item: `text[start:end]`. `leadin` is the unit whose modal, actor and
     deadline an item inherits; `body_start` skips the enumerator and any heading. `tokens` holds the
-    time tokens the pipeline keeps for the unit."""
+    time tokens the pipeline keeps for the unit. `items` (a lead-in's units) is the shared empty tuple
+    until the first item comes."""
 
     start: int
     end: int
@@ -88,7 +89,7 @@ class Unit:
     level: str | None = None
     body_start: int = 0
     leadin: Unit | None = None
-    items: list[Unit] = field(default_factory=list)
+    items: list[Unit] | tuple[()] = ()
     first_in_item: bool = True
     quoted: bool = False
     section: int = 0
@@ -101,6 +102,16 @@ class Unit:
     def is_leadin(self) -> bool:
         return bool(self.items)
 
+
+def _adopt(lead: Unit, item: Unit) -> None:
+    """Files `item` under `lead`."""
+    if lead.items:
+        lead.items.append(item)
+    else:
+        lead.items = [item]
+
+
+_new = object.__new__
 
 # A line from its first to its last non-space character (`\s` is exactly `str.isspace`).
 _PARAGRAPH = re.compile(r"\S(?:[^\n]*\S)?")
@@ -244,11 +255,11 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
         if nxt < pe:
             last = None
             for i, (a, b) in enumerate(sentences(text, ps, pe)):
-                last = Unit(a, b, p, label, lvl, body if i == 0 else a, None, [], i == 0, quoted, section)
+                last = Unit(a, b, p, label, lvl, body if i == 0 else a, None, (), i == 0, quoted, section)
                 if i == 0:
                     last.leadin = parent
                     if parent is not None:
-                        parent.items.append(last)
+                        _adopt(parent, last)
                 else:
                     later.append(len(units))
                 add(last)
@@ -256,9 +267,26 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
                 c = text[last.end - 1]
                 tail_leadin = (c in _TAIL_ENDS or c.isspace()) and ends_leadin(text, last.start, last.end)
         else:  # no time phrase here: the paragraph stays one unit
-            last = Unit(ps, pe, p, label, lvl, body, parent, [], True, quoted, section)
+            # `Unit(ps, pe, p, label, lvl, body, parent, (), True, quoted, section)`, field by field (calling
+            # the class costs more than the twelve assignments)
+            last = _new(Unit)
+            last.start = ps
+            last.end = pe
+            last.para = p
+            last.label = label
+            last.level = lvl
+            last.body_start = body
+            last.leadin = parent
+            last.items = ()
+            last.first_in_item = True
+            last.quoted = quoted
+            last.section = section
+            last.tokens = ()
             if parent is not None:
-                parent.items.append(last)
+                if parent.items:
+                    parent.items.append(last)
+                else:
+                    parent.items = [last]
             add(last)
             # `ends_leadin(text, ps, pe)`: the last character of a paragraph is no space
             tail_leadin = text[pe - 1] in _TAIL_ENDS and _leadin_tail(text[max(ps, pe - 16) : pe])
@@ -277,6 +305,6 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
             owner = prev if ends_leadin(text, prev.start, prev.end) else prev.leadin
             if owner is not None and owner is not u:
                 u.leadin = owner
-                owner.items.append(u)
+                _adopt(owner, u)
                 u.first_in_item = True
     return units
