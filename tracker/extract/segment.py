@@ -31,7 +31,9 @@ _ROMAN = re.compile(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
 _ONES = ("ix", "iv", *(v + "i" * n for v in ("", "v") for n in range(4)))
 _ROMANS = frozenset(x + r for x in ("", "x", "xx", "xxx") for r in _ONES)
 _LEADIN_TAIL = re.compile(r"(?::|—|–|\bfollowing)[”’\"]?\s*$")
-_INLINE_LABEL = re.compile(r"(?<=\.)\s+\((?P<label>[a-z]{1,3}|\d{1,3})\)\s+")
+# An item label after a "." (the "." is part of the match: a pattern that opens with a lookbehind is tried
+# at every position, one that opens with a literal is searched for it)
+_INLINE_LABEL = re.compile(r"\.\s+\((?P<label>[a-z]{1,3}|\d{1,3})\)\s+")
 
 
 class _LeadinEnd:
@@ -227,12 +229,12 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
             section += 1
             stack, leads = [], {}
             # "Sec. 3. Title. (a) Text": the item label may follow the heading inline
-            inline = _INLINE_LABEL.search(text[ps : min(pe, ps + 200)])
+            inline = _INLINE_LABEL.search(text, ps, min(pe, ps + 200))
             if inline:
                 label = inline.group("label")
                 lvl = _level(label, stack)
                 stack.append((lvl, label))
-                body = ps + inline.end()
+                body = inline.end()
             else:
                 label, lvl = None, None
         else:
