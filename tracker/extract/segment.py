@@ -116,7 +116,7 @@ def _adopt(lead: Unit, item: Unit) -> None:
 _new = object.__new__
 
 # A line from its first to its last non-space character (`\s` is exactly `str.isspace`).
-_PARAGRAPH = re.compile(r"\S(?:[^\n]*\S)?")
+_PARAGRAPH = re.compile(r"\S[^\n]*(?<=\S)")
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -303,7 +303,7 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
         if u.first_in_item or u.leadin is not None:
             continue
         prev = units[i - 1]
-        if prev.para == u.para and ENUM.match(text[u.start : u.end]):
+        if prev.para == u.para and _ENUM_AT.match(text, u.start, u.end):
             owner = prev if ends_leadin(text, prev.start, prev.end) else prev.leadin
             if owner is not None and owner is not u:
                 u.leadin = owner
