@@ -161,6 +161,8 @@ def _level(label: str, stack: list[tuple[str, str]], after_leadin: bool = False)
     if label in _ROMANS:
         if label == "i" and after_leadin:  # "(h) ... the following:" then "(i)": a new roman level
             return "roman"
+        if stack and stack[-1][0] == "roman" and _ROMAN_NEXT[stack[-1][1]] == label:
+            return "roman"  # the next roman item ("(ii)" after "(i)"): the rules below all say so
         last_alpha = last_roman = None  # the open alphabetic and roman labels (a level is open once)
         for lv, lb in stack:
             if lv == "alpha":
@@ -207,7 +209,7 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
         m = enum_at(text, ps, pe) if first in _ENUM_FIRST else None
         body = ps
         if m:
-            label = m.group("label")
+            label = m["label"]
             lvl = fixed_level(label) or _level(label, stack, tail_leadin)
             if stack and stack[-1][0] == lvl:  # the next item at the innermost level
                 depth = len(stack) - 1

@@ -116,7 +116,7 @@ def _abbrev_before(text: str, lo: int, dot: int) -> bool:
     if word in _ABBREV or word.rstrip(".") in _ABBREV:
         return True
     # initials ("R." in "JOSEPH R. BIDEN") and dotted acronyms ("U.S.C.")
-    return len(word) == 1 or bool(_DOTTED.fullmatch(word))
+    return len(word) == 1 or ("." in word and _DOTTED.fullmatch(word) is not None)
 
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -186,5 +186,8 @@ def _inline_items(text: str, a: int, b: int) -> list[int]:
         return cuts  # every further item follows one of them
     else:  # only one of them occurs: the pattern that opens with it as a literal is searched faster
         items = _INLINE_ITEM_AFTER[":" if colon else ";" if semi else "—"]
-    cuts.extend(m.end() for m in items.finditer(text, a, b))
+    m = items.search(text, a, b)  # mostly none: no need for an iterator
+    if m:
+        cuts.append(m.end())
+        cuts.extend(m.end() for m in items.finditer(text, m.end(), b))
     return cuts
