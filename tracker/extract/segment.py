@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tracker.extract.sentences import sentences
@@ -31,7 +31,9 @@ _ROMAN = re.compile(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
 _ONES = ("ix", "iv", *(v + "i" * n for v in ("", "v") for n in range(4)))
 _ROMANS = frozenset(x + r for x in ("", "x", "xx", "xxx") for r in _ONES)
 _LEADIN_TAIL = re.compile(r"(?::|—|–|\bfollowing)[”’\"]?\s*$")
-_INLINE_LABEL = re.compile(r"(?<=\.)\s+\((?P<label>[a-z]{1,3}|\d{1,3})\)\s+")
+# An item label after a "." (the "." is part of the match: a pattern that opens with a lookbehind is tried
+# at every position, one that opens with a literal is searched for it)
+_INLINE_LABEL = re.compile(r"\.\s+\((?P<label>[a-z]{1,3}|\d{1,3})\)\s+")
 
 
 class _LeadinEnd:
@@ -79,7 +81,8 @@ LEADIN_END = _LeadinEnd()
 class Unit:
     """A sentence or list item: `text[start:end]`. `leadin` is the unit whose modal, actor and
     deadline an item inherits; `body_start` skips the enumerator and any heading. `tokens` holds the
-    time tokens the pipeline keeps for the unit."""
+    time tokens the pipeline keeps for the unit. `items` (a lead-in's units) is the shared empty tuple
+    until the first item comes."""
 
     start: int
     end: int
@@ -88,7 +91,7 @@ class Unit:
     level: str | None = None
     body_start: int = 0
     leadin: Unit | None = None
-    items: list[Unit] = field(default_factory=list)
+    items: list[Unit] | tuple[()] = ()
     first_in_item: bool = True
     quoted: bool = False
     section: int = 0
@@ -102,8 +105,18 @@ class Unit:
         return bool(self.items)
 
 
+def _adopt(lead: Unit, item: Unit) -> None:
+    """Files `item` under `lead`."""
+    if lead.items:
+        lead.items.append(item)
+    else:
+        lead.items = [item]
+
+
+_new = object.__new__
+
 # A line from its first to its last non-space character (`\s` is exactly `str.isspace`).
-_PARAGRAPH = re.compile(r"\S(?:[^\n]*\S)?")
+_PARAGRAPH = re.compile(r"\S[^\n]*(?<=\S)")
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -121,12 +134,18 @@ def _roman_value(label: str) -> int:
     return total
 
 
-_ROMAN_VALUES = {r: _roman_value(r) for r in _ROMANS}
-
-
-def _roman(label: str) -> int:
-    value = _ROMAN_VALUES.get(label)
-    return _roman_value(label) if value is None else value
+# The roman label that follows each roman label ("iv" → "v"); a roman level holds `_ROMANS` labels only.
+_ROMAN_BY_VALUE = {_roman_value(r): r for r in _ROMANS}
+_ROMAN_NEXT = {r: _ROMAN_BY_VALUE.get(_roman_value(r) + 1) for r in _ROMANS}
+# The level of a label that does not depend on the open enumerators: digits, letters that are no roman
+# numeral (upper case: none, not even "I").
+_FIXED_LEVEL = {
+    **{str(n): "digit" for n in range(1000)},
+    **{f"{n:02}": "digit" for n in range(100)},
+    **{f"{n:03}": "digit" for n in range(1000)},
+    **{c: "alpha" for c in "abcdefghijklmnopqrstuvwxyz" if c not in _ROMANS},
+    **{c: "upper" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c.lower() not in _ROMANS},
+}
 
 
 def _level(label: str, stack: list[tuple[str, str]], after_leadin: bool = False) -> str:
@@ -140,17 +159,18 @@ def _level(label: str, stack: list[tuple[str, str]], after_leadin: bool = False)
             return "upper" if prev == "H" else "upper_roman"
         return "upper"
     if label in _ROMANS:
-        last_alpha = last_roman = None  # the innermost open alphabetic and roman labels
-        for lv, lb in reversed(stack):
-            if lv == "alpha":
-                if last_alpha is None:
-                    last_alpha = lb
-            elif lv == "roman" and last_roman is None:
-                last_roman = lb
-        alpha_next = last_alpha is not None and len(label) == 1 and ord(label) == ord(last_alpha[-1]) + 1
-        roman_next = last_roman is not None and _roman(label) == _roman(last_roman) + 1
         if label == "i" and after_leadin:  # "(h) ... the following:" then "(i)": a new roman level
             return "roman"
+        if stack and stack[-1][0] == "roman" and _ROMAN_NEXT[stack[-1][1]] == label:
+            return "roman"  # the next roman item ("(ii)" after "(i)"): the rules below all say so
+        last_alpha = last_roman = None  # the open alphabetic and roman labels (a level is open once)
+        for lv, lb in stack:
+            if lv == "alpha":
+                last_alpha = lb
+            elif lv == "roman":
+                last_roman = lb
+        alpha_next = last_alpha is not None and len(label) == 1 and ord(label) == ord(last_alpha[-1]) + 1
+        roman_next = last_roman is not None and _ROMAN_NEXT[last_roman] == label
         if roman_next and alpha_next:  # "(i)" after "(h)" and "(viii)"... prefer the deeper level
             return "roman" if stack and stack[-1][0] == "roman" else "alpha"
         if roman_next:
@@ -168,80 +188,112 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
     `hot` (sorted offsets of time phrases) lets a caller skip sentence splitting in paragraphs with no
     time phrase: such a paragraph stays one unit, which is all the lead-in tree needs from it."""
     units: list[Unit] = []
-    stack: list[tuple[str, str]] = []  # (level, label) of the open enumerators
+    # (level, label) of the open enumerators; a level occurs at most once (a repeated level closes the
+    # levels under it)
+    stack: list[tuple[str, str]] = []
     leads: dict[int, Unit | None] = {}  # stack depth → the lead-in unit at that depth
     section = 0
     tail_leadin = False  # whether units[-1] ends like a lead-in
-    h, nhot = 0, len(hot) if hot is not None else 0
     add = units.append
     later: list[int] = []  # indices of the units that are not the first sentence of their paragraph
     enum_at, head_at = _ENUM_AT.match, _SECTION_HEAD_AT.match
-    for p, (ps, pe) in enumerate(paragraphs(text)):
+    fixed_level = _FIXED_LEVEL.get
+    paras = paragraphs(text)
+    if hot is None:  # every paragraph is split
+        hot = [ps for ps, _ in paras]
+    h, nhot, past = 0, len(hot), len(text)
+    nxt = hot[0] if nhot else past  # the first time phrase not yet passed (`past` when none is left)
+    for p, (ps, pe) in enumerate(paras):
         first = text[ps]  # the patterns below can only match a paragraph that starts with their opener
         quoted = first in _QUOTES
         m = enum_at(text, ps, pe) if first in _ENUM_FIRST else None
         body = ps
-        if first in _HEAD_FIRST and head_at(text, ps, pe):
+        if m:
+            label = m["label"]
+            lvl = fixed_level(label) or _level(label, stack, tail_leadin)
+            if stack and stack[-1][0] == lvl:  # the next item at the innermost level
+                depth = len(stack) - 1
+                stack[depth] = (lvl, label)
+                if leads and max(leads) >= depth:  # drop the lead-ins at this depth and deeper
+                    leads = {k: v for k, v in leads.items() if k < depth}
+            else:
+                for depth, (lv, _) in enumerate(stack):
+                    if lv == lvl:
+                        del stack[depth + 1 :]
+                        stack[depth] = (lvl, label)
+                        if leads and max(leads) >= depth:
+                            leads = {k: v for k, v in leads.items() if k < depth}
+                        break
+                else:
+                    stack.append((lvl, label))
+            body = m.end()
+        elif first in _HEAD_FIRST and head_at(text, ps, pe):
             section += 1
             stack, leads = [], {}
             # "Sec. 3. Title. (a) Text": the item label may follow the heading inline
-            inline = _INLINE_LABEL.search(text[ps : min(pe, ps + 200)])
+            inline = _INLINE_LABEL.search(text, ps, min(pe, ps + 200))
             if inline:
-                m = None
-                lvl = _level(inline.group("label"), stack)
-                stack.append((lvl, inline.group("label")))
-                body = ps + inline.end()
                 label = inline.group("label")
+                lvl = _level(label, stack)
+                stack.append((lvl, label))
+                body = inline.end()
             else:
                 label, lvl = None, None
-        elif m:
-            label = m.group("label")
-            lvl = _level(label, stack, bool(units) and tail_leadin)
-            for depth, (lv, _) in enumerate(stack):
-                if lv == lvl:
-                    stack = stack[: depth + 1]
-                    stack[depth] = (lvl, label)
-                    if leads and max(leads) >= depth:  # drop the lead-ins at this depth and deeper
-                        leads = {k: v for k, v in leads.items() if k < depth}
-                    break
-            else:
-                stack.append((lvl, label))
-            body = m.end()
         else:
             label, lvl = None, None
             if stack:
                 stack = []
-        is_item = label is not None
-        depth = len(stack)
-        if is_item:
+        if label is not None:
+            depth = len(stack)
             parent = leads.get(depth - 2)
+            key = depth - 1
         else:
             parent = None
+            key = -1
             if leads:
                 leads = {}
-        if hot is not None:  # skip to the first time phrase at or after this paragraph's start
-            while h < nhot and hot[h] < ps:
+        if nxt < pe:  # skip to the first time phrase at or after this paragraph's start
+            while nxt < ps:
                 h += 1
-        if hot is None or (h < nhot and hot[h] < pe):
+                nxt = hot[h] if h < nhot else past
+        if nxt < pe:
             last = None
             for i, (a, b) in enumerate(sentences(text, ps, pe)):
-                last = Unit(a, b, p, label, lvl, body if i == 0 else a, None, [], i == 0, quoted, section)
+                last = Unit(a, b, p, label, lvl, body if i == 0 else a, None, (), i == 0, quoted, section)
                 if i == 0:
                     last.leadin = parent
                     if parent is not None:
-                        parent.items.append(last)
+                        _adopt(parent, last)
                 else:
                     later.append(len(units))
                 add(last)
+            if last is not None:  # `ends_leadin`, whose last character settles most units, inline
+                c = text[last.end - 1]
+                tail_leadin = (c in _TAIL_ENDS or c.isspace()) and ends_leadin(text, last.start, last.end)
         else:  # no time phrase here: the paragraph stays one unit
-            last = Unit(ps, pe, p, label, lvl, body, parent, [], True, quoted, section)
+            # `Unit(ps, pe, p, label, lvl, body, parent, (), True, quoted, section)`, field by field (calling
+            # the class costs more than the twelve assignments)
+            last = _new(Unit)
+            last.start = ps
+            last.end = pe
+            last.para = p
+            last.label = label
+            last.level = lvl
+            last.body_start = body
+            last.leadin = parent
+            last.items = ()
+            last.first_in_item = True
+            last.quoted = quoted
+            last.section = section
+            last.tokens = ()
             if parent is not None:
-                parent.items.append(last)
+                if parent.items:
+                    parent.items.append(last)
+                else:
+                    parent.items = [last]
             add(last)
-        key = depth - 1 if is_item else -1
-        if last is not None:  # `ends_leadin`, whose last character settles most units, inline
-            c = text[last.end - 1]
-            tail_leadin = (c in _TAIL_ENDS or c.isspace()) and ends_leadin(text, last.start, last.end)
+            # `ends_leadin(text, ps, pe)`: the last character of a paragraph is no space
+            tail_leadin = text[pe - 1] in _TAIL_ENDS and _leadin_tail(text[max(ps, pe - 16) : pe])
         if last is not None and tail_leadin:
             leads[key] = last
         elif leads:
@@ -253,10 +305,10 @@ def segment(text: str, hot: list[int] | None = None) -> list[Unit]:
         if u.first_in_item or u.leadin is not None:
             continue
         prev = units[i - 1]
-        if prev.para == u.para and ENUM.match(text[u.start : u.end]):
+        if prev.para == u.para and _ENUM_AT.match(text, u.start, u.end):
             owner = prev if ends_leadin(text, prev.start, prev.end) else prev.leadin
             if owner is not None and owner is not u:
                 u.leadin = owner
-                owner.items.append(u)
+                _adopt(owner, u)
                 u.first_in_item = True
     return units
