@@ -80,12 +80,26 @@ def _literals(anchor: str, lits: tuple[str, ...]) -> Anchored:
 
 
 def _anchored(anchor: str, lits: Anchored) -> str:
-    """A pattern matching at `anchor` where one of `lits` occurs."""
+    """A pattern matching at `anchor` where one of `lits` occurs (or a little more often: hits are
+    checked in Python)."""
+    # The rest of each literal after the anchor, then, unless a literal starts at the anchor, lookbehinds
+    # over the whole literals, one per length (each lookbehind the engine tries costs it a call).
+    behind: dict[str, dict[int, list[str]]] = {}  # rest → length → literals
+    free = set()  # rests of literals that start at the anchor: no lookbehind needed
+    for lit, k, _ in lits:
+        rest = lit[k + len(anchor) :]
+        if k == 0:
+            free.add(rest)
+        else:
+            behind.setdefault(rest, {}).setdefault(len(lit), []).append(re.escape(lit))
     checks = []
     # Literals that go on after the anchor first: their next character settles most hits.
-    for lit, k, _ in sorted(lits, key=lambda lko: (lko[1] + len(anchor) == len(lko[0]), lko[0])):
-        behind = f"(?<={re.escape(lit)})" if k else ""
-        checks.append(re.escape(lit[k + len(anchor) :]) + behind)
+    for rest in sorted(behind.keys() | free, key=lambda r: (r == "", r)):
+        looks = [f"(?<={'|'.join(sorted(ls))})" for _, ls in sorted(behind.get(rest, {}).items())]
+        if rest in free or not looks:
+            checks.append(re.escape(rest))
+        else:
+            checks.append(re.escape(rest) + (looks[0] if len(looks) == 1 else f"(?:{'|'.join(looks)})"))
     return f"{re.escape(anchor)}(?:{'|'.join(checks)})"
 
 
