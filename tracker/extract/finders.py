@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from tracker.extract.numbers import (
     MONTH,
+    NUMBER_WORDS,
     every,
     frequency,
     month_number,
@@ -39,7 +40,7 @@ from tracker.extract.patterns import (
     YEAR_END,
     TimeToken,
 )
-from tracker.extract.prefilter import may_hold, scan_windows
+from tracker.extract.prefilter import may_hold, scan_led, scan_windows
 from tracker.model import DateRef, DateRefKind, Period, Unit
 
 
@@ -104,6 +105,18 @@ _SHAPES: dict[re.Pattern[str], re.Pattern[str]] = {
 }
 
 
+# What may stand between the start of a match and its unit, read backwards from the unit: white space,
+# digits, "(", ")", "-" and whole words of the number, of its rel ("no more than") and of the unit
+# ("calendar"). A match of BARE_OFFSET starts within it, just before a shape; the regex engine is spared a
+# try at every position of the window (the pattern has no first character or literal it could look for).
+_REL_WORDS = ("No", "no", "Not", "not", "more", "than", "and")
+_LEAD_WORDS = (*NUMBER_WORDS, *_REL_WORDS, "calendar", "business", "working")
+_BACKWARDS = "|".join(sorted((w[::-1] for w in _LEAD_WORDS), key=len, reverse=True))
+_LEADS: dict[re.Pattern[str], re.Pattern[str]] = {
+    BARE_OFFSET: re.compile(rf"(?:\s|\d|[()\-]|(?:{_BACKWARDS})(?![A-Za-z]))*"),
+}
+
+
 # Where a match can start: each opener consumes one character (so no start is skipped) and only
 # implies what the pattern requires there. A pattern that opens with a word boundary makes the regex
 # engine try every position; the opener is scanned instead and the pattern is matched at its hits.
@@ -133,6 +146,8 @@ _PREFILTERS = {
 
 
 def _scan(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    if rx is BARE_OFFSET:
+        return scan_led(rx, text, windows, _NEED[rx], _SHAPES[rx], _LEADS[rx])
     return scan_windows(rx, text, windows, *_PREFILTERS[id(rx)])
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 # The only characters outside ASCII that a case-insensitive (re.I) ASCII letter matches: "İ" and "ı"
@@ -72,6 +72,48 @@ def sentences_holding(
         m = keys[0].search(text, m.start() + 1)
 
 
+def _lacking(find: Callable[..., int], need: tuple[tuple[str, ...], ...], a: int, b: int) -> bool:
+    """Whether some group of `need` has no literal in `text[a:b]` (`find` is `text.find`)."""
+    for group in need:
+        for lit in group:
+            if find(lit, a, b) >= 0:
+                break
+        else:
+            return True
+    return False
+
+
+def scan_led(
+    rx: re.Pattern[str],
+    text: str,
+    windows: list[tuple[int, int]],
+    need: tuple[tuple[str, ...], ...],
+    key: re.Pattern[str],
+    lead: re.Pattern[str],
+) -> Iterator[re.Match[str]]:
+    """Exactly the matches of `rx.finditer(text, a, b)` for each window `(a, b)`, provided every match
+    holds a literal of each group of `need` and a match of `key` at some `u` such that the match starts
+    within the text before `u` that `lead` matches read backwards (on `text[a:u][::-1]`), at a letter or
+    digit that does not follow one. `key` is tried at each position, and `rx` only at those starts."""
+    find = text.find
+    for a, b in windows:
+        if _lacking(find, need, a, b):
+            continue
+        pos = a  # finditer's left-to-right scan
+        k = key.search(text, a, b)
+        while k is not None:
+            u = k.start()
+            back = lead.match(text[a:u][::-1])
+            for s in range(max(pos, u - (back.end() if back else 0)), u):
+                if text[s].isalnum() and (s == 0 or not text[s - 1].isalnum()):
+                    m = rx.match(text, s, b)
+                    if m is not None:
+                        yield m
+                        pos = m.end()
+                        break
+            k = key.search(text, max(u + 1, pos), b)
+
+
 def scan_windows(
     rx: re.Pattern[str],
     text: str,
@@ -85,15 +127,7 @@ def scan_windows(
     a match of `shape` (a pattern with no lookaround), starts where `opener` matches, and is not empty."""
     find = text.find
     for a, b in windows:
-        lacking = False  # whether some group of `need` has no literal in the window
-        for group in need:
-            for lit in group:
-                if find(lit, a, b) >= 0:
-                    break
-            else:
-                lacking = True
-                break
-        if lacking or (shape is not None and shape.search(text, a, b) is None):
+        if _lacking(find, need, a, b) or (shape is not None and shape.search(text, a, b) is None):
             continue
         if opener is None:
             yield from rx.finditer(text, a, b)
