@@ -24,6 +24,7 @@ from tracker.extract.patterns import (
     _WS,
     ABS_DATE,
     BARE_OFFSET,
+    BARE_OFFSET_RUNS,
     BEFORE_EVENT,
     COPULAR,
     EVENT,
@@ -32,6 +33,7 @@ from tracker.extract.patterns import (
     IMMEDIATELY,
     MONTH_YEAR,
     OFFSET,
+    OFFSET_RUNS,
     ORDINAL_DAY,
     RECUR,
     SCHEDULE,
@@ -145,9 +147,15 @@ _PREFILTERS = {
 }
 
 
+_BARE = (_NEED[BARE_OFFSET], _SHAPES[BARE_OFFSET], _LEADS[BARE_OFFSET])
+
+
 def _scan(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    # The two offset patterns run in their faster form (`patterns._ANCHOR_RUNS`), matches alike.
     if rx is BARE_OFFSET:
-        return scan_led(rx, text, windows, _NEED[rx], _SHAPES[rx], _LEADS[rx])
+        return scan_led(BARE_OFFSET_RUNS, text, windows, *_BARE, exact=rx)
+    if rx is OFFSET:
+        return scan_windows(OFFSET_RUNS, text, windows, *_PREFILTERS[id(rx)], exact=rx)
     return scan_windows(rx, text, windows, *_PREFILTERS[id(rx)])
 
 

@@ -13,6 +13,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
+from tracker.extract.patterns import ANCHOR_MAX
+
 # The only characters outside ASCII that a case-insensitive (re.I) ASCII letter matches: "İ" and "ı"
 # ("i"), "ſ" ("s"), the Kelvin sign ("k").
 _FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
@@ -83,6 +85,14 @@ def _lacking(find: Callable[..., int], need: tuple[tuple[str, ...], ...], a: int
     return False
 
 
+def _exact(m: re.Match[str], exact: re.Pattern[str] | None, end: int) -> re.Match[str] | None:
+    """`m`, or when its pattern is the faster form of `exact` (`patterns._ANCHOR_RUNS`) and its anchor is
+    longer than ANCHOR_MAX, the match of `exact` at its start (None if there is none)."""
+    if exact is None or m.start("anchor") < 0 or m.end("anchor") - m.start("anchor") <= ANCHOR_MAX:
+        return m
+    return exact.match(m.string, m.start(), end)
+
+
 def scan_led(
     rx: re.Pattern[str],
     text: str,
@@ -90,11 +100,13 @@ def scan_led(
     need: tuple[tuple[str, ...], ...],
     key: re.Pattern[str],
     lead: re.Pattern[str],
+    exact: re.Pattern[str] | None = None,
 ) -> Iterator[re.Match[str]]:
     """Exactly the matches of `rx.finditer(text, a, b)` for each window `(a, b)`, provided every match
     holds a literal of each group of `need` and a match of `key` at some `u` such that the match starts
     within the text before `u` that `lead` matches read backwards (on `text[a:u][::-1]`), at a letter or
-    digit that does not follow one. `key` is tried at each position, and `rx` only at those starts."""
+    digit that does not follow one. `key` is tried at each position, and `rx` only at those starts. With
+    `exact`, `rx` is its faster form (see `_exact`) and the matches are those of `exact`."""
     find = text.find
     for a, b in windows:
         if _lacking(find, need, a, b):
@@ -107,7 +119,7 @@ def scan_led(
             for s in range(max(pos, u - (back.end() if back else 0)), u):
                 if text[s].isalnum() and (s == 0 or not text[s - 1].isalnum()):
                     m = rx.match(text, s, b)
-                    if m is not None:
+                    if m is not None and (m := _exact(m, exact, b)) is not None:
                         yield m
                         pos = m.end()
                         break
@@ -121,13 +133,24 @@ def scan_windows(
     need: tuple[tuple[str, ...], ...] = (),
     opener: re.Pattern[str] | None = None,
     shape: re.Pattern[str] | None = None,
+    exact: re.Pattern[str] | None = None,
 ) -> Iterator[re.Match[str]]:
     """Exactly the matches of `rx.finditer(text, a, b)` for each window `(a, b)` (a window's end is the
     end of the text for the pattern), provided every match holds a literal of each group of `need` and
-    a match of `shape` (a pattern with no lookaround), starts where `opener` matches, and is not empty."""
+    a match of `shape` (a pattern with no lookaround), starts where `opener` matches, and is not empty.
+    With `exact` (no opener), `rx` is its faster form (see `_exact`) and the matches are those of `exact`."""
     find = text.find
     for a, b in windows:
         if _lacking(find, need, a, b) or (shape is not None and shape.search(text, a, b) is None):
+            continue
+        if exact is not None:
+            pos = a  # finditer's left-to-right scan; a start where only `rx` matches is passed over
+            while (m := rx.search(text, pos, b)) is not None:
+                if (e := _exact(m, exact, b)) is not None:
+                    yield e
+                    pos = e.end()
+                else:
+                    pos = m.start() + 1
             continue
         if opener is None:
             yield from rx.finditer(text, a, b)
