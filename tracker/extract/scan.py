@@ -103,7 +103,20 @@ def _anchored(anchor: str, lits: Anchored) -> str:
     return f"{re.escape(anchor)}(?:{'|'.join(checks)})"
 
 
-_TRIGGERS = [(re.compile(_anchored(a, _literals(a, ls))), _literals(a, ls)) for a, ls in _SCANNED.items()]
+def _by_before(lits: Anchored) -> tuple[dict[str, Anchored], Anchored]:
+    """`lits` by the character before their anchor (each with those that start at it), and those that
+    start at it: a hit is checked against the few literals its character before allows."""
+    free = [lko for lko in lits if lko[1] == 0]
+    table: dict[str, Anchored] = {}
+    for lit, k, owners in lits:
+        if k:
+            table.setdefault(lit[k - 1], list(free)).append((lit, k, owners))
+    return table, free
+
+
+_TRIGGERS = [
+    (re.compile(_anchored(a, _literals(a, ls))), *_by_before(_literals(a, ls))) for a, ls in _SCANNED.items()
+]
 # (anchor, what a hit must go on with: the literals from their anchor on, literals)
 _FINDS = [
     (a, tuple(sorted({lit[k:] for lit, k, _ in _literals(a, ls)})), _literals(a, ls))
@@ -122,12 +135,12 @@ def _record(found: list[list[tuple[int, int]]], text: str, p: int, lits: Anchore
 def _triggers(text: str) -> list[list[tuple[int, int]]]:
     """Per finder, the spans its literal alternation (longest first) would match, left to right."""
     found: list[list[tuple[int, int]]] = [[] for _ in FINDERS]
-    for rx, lits in _TRIGGERS:
+    for rx, table, free in _TRIGGERS:
         search = rx.search
         m = search(text)
         while m is not None:
             p = m.start()
-            _record(found, text, p, lits)
+            _record(found, text, p, table.get(text[p - 1], free) if p else free)
             m = search(text, p + 1)
     find, startswith = text.find, text.startswith
     for anchor, tails, lits in _FINDS:
