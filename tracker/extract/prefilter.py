@@ -1,10 +1,12 @@
 """Prefilters that spare the regex engine text a pattern cannot match. `scan_windows` is `finditer` over
 text windows, as cheaply as the patterns allow: a window lacking one of a pattern's required literals, or
 a short shape every match contains, is skipped; a pattern with an opener (a one-character regex marking
-where a match can start) is tried only there, which spares the regex engine a try at every position.
-`may_hold` tells whether a case-insensitive pattern can match at all, and `lowered_for_ci` lets one be
-run in lower case without the flag (which costs the engine its fast searches). Pure: standard library
-only."""
+where a match can start) is tried only there, which spares the regex engine a try at every position;
+`scan_led` tries a pattern only at the word starts just before a key every match holds (what may stand
+between them read backwards). A pattern may run in a faster form whose matches with a long anchor are
+matched again with the exact one. `may_hold` tells whether a case-insensitive pattern can match at all,
+and `lowered_for_ci` lets one be run in lower case without the flag (which costs the engine its fast
+searches). Pure: standard library only."""
 
 from __future__ import annotations
 

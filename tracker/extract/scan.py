@@ -85,7 +85,7 @@ def _anchored(anchor: str, lits: Anchored) -> str:
     # The rest of each literal after the anchor, then, unless a literal starts at the anchor, lookbehinds
     # over the whole literals, one per length (each lookbehind the engine tries costs it a call).
     behind: dict[str, dict[int, list[str]]] = {}  # rest → length → literals
-    free = set()  # rests of literals that start at the anchor: no lookbehind needed
+    free: set[str] = set()  # rests of literals that start at the anchor: no lookbehind needed
     for lit, k, _ in lits:
         rest = lit[k + len(anchor) :]
         if k == 0:
