@@ -83,8 +83,10 @@ def _anchored(anchor: str, lits: Anchored) -> str:
     """A pattern matching at `anchor` where one of `lits` occurs (or a little more often: hits are
     checked in Python)."""
     # The rest of each literal after the anchor, then, unless a literal starts at the anchor, lookbehinds
-    # over the whole literals, one per length (each lookbehind the engine tries costs it a call).
+    # over the whole literals, one per length (each lookbehind the engine tries costs it a call); several
+    # are guarded by one over the character before the anchor, which rejects most hits.
     behind: dict[str, dict[int, list[str]]] = {}  # rest → length → literals
+    before: dict[str, set[str]] = {}  # rest → characters before the anchor
     free: set[str] = set()  # rests of literals that start at the anchor: no lookbehind needed
     for lit, k, _ in lits:
         rest = lit[k + len(anchor) :]
@@ -92,6 +94,7 @@ def _anchored(anchor: str, lits: Anchored) -> str:
             free.add(rest)
         else:
             behind.setdefault(rest, {}).setdefault(len(lit), []).append(re.escape(lit))
+            before.setdefault(rest, set()).add(re.escape(lit[k - 1]))
     checks = []
     # Literals that go on after the anchor first: their next character settles most hits.
     for rest in sorted(behind.keys() | free, key=lambda r: (r == "", r)):
@@ -99,7 +102,10 @@ def _anchored(anchor: str, lits: Anchored) -> str:
         if rest in free or not looks:
             checks.append(re.escape(rest))
         else:
-            checks.append(re.escape(rest) + (looks[0] if len(looks) == 1 else f"(?:{'|'.join(looks)})"))
+            guard = f"(?<=[{''.join(sorted(before[rest]))}]{re.escape(anchor + rest)})"
+            checks.append(
+                re.escape(rest) + (looks[0] if len(looks) == 1 else f"{guard}(?:{'|'.join(looks)})")
+            )
     return f"{re.escape(anchor)}(?:{'|'.join(checks)})"
 
 
