@@ -127,7 +127,11 @@ _OPENERS: dict[re.Pattern[str], re.Pattern[str]] = {
     ORDINAL_DAY: re.compile(
         rf"[OoNnBb]{_NOT_AFTER_WORD}(?=(?:n\s+or\s+before|ot?\s+later\s+than|y)\s+the\s)"
     ),
-    ABS_DATE: re.compile(rf"[BbNnOoai]{_NOT_AFTER_WORD}(?=y|ot?\s+later|n|efore|re\s|s\s)"),
+    # ABS_DATE: its rel, then the first character of a time or date (a digit, a weekday or a month).
+    ABS_DATE: re.compile(
+        rf"[BbNnOoai]{_NOT_AFTER_WORD}(?=(?:y|ot?\s+later\s+than|n\s+or\s+before|efore|n"
+        r"|re\s+due(?:\s+(?:on|by))?|s\s+due(?:\s+(?:on|by))?):?\s+[\dADFJMNOSTW])"
+    ),
     MONTH_YEAR: re.compile(rf"[BbNnSs]{_NOT_AFTER_WORD}(?=y|ot?\s+later|tarting|eginning|efore)"),
     EVENT: re.compile(rf"[UuFfAa]{_NOT_AFTER_WORD}(?=pon|ollowing|s\s+soon|fter)"),
     RECUR: re.compile(
