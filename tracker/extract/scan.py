@@ -72,6 +72,9 @@ _OWNERS: dict[str, tuple[int, ...]] = {}
 for _i, (_, _lits, _, _) in enumerate(FINDERS):
     for _lit in _lits:
         _OWNERS[_lit] = (*_OWNERS.get(_lit, ()), _i)
+_ANCHOR_OF = [(lit, a) for a, lits in (*_SCANNED.items(), *_FOUND.items()) for lit in lits]
+assert sorted(lit for lit, _ in _ANCHOR_OF) == sorted(_OWNERS), "each trigger literal needs one anchor"
+assert all(a in lit for lit, a in _ANCHOR_OF)
 Anchored = list[tuple[str, int, tuple[int, ...]]]  # (literal, offset of the anchor in it, finders using it)
 
 
