@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from tracker.extract.numbers import (
     MONTH,
+    NUMBER_WORDS,
     every,
     frequency,
     month_number,
@@ -23,6 +24,7 @@ from tracker.extract.patterns import (
     _WS,
     ABS_DATE,
     BARE_OFFSET,
+    BARE_OFFSET_RUNS,
     BEFORE_EVENT,
     COPULAR,
     EVENT,
@@ -31,6 +33,7 @@ from tracker.extract.patterns import (
     IMMEDIATELY,
     MONTH_YEAR,
     OFFSET,
+    OFFSET_RUNS,
     ORDINAL_DAY,
     RECUR,
     SCHEDULE,
@@ -39,7 +42,7 @@ from tracker.extract.patterns import (
     YEAR_END,
     TimeToken,
 )
-from tracker.extract.prefilter import may_hold, scan_windows
+from tracker.extract.prefilter import may_hold, scan_led, scan_windows
 from tracker.model import DateRef, DateRefKind, Period, Unit
 
 
@@ -104,6 +107,18 @@ _SHAPES: dict[re.Pattern[str], re.Pattern[str]] = {
 }
 
 
+# What may stand between the start of a match and its unit, read backwards from the unit: white space,
+# digits, "(", ")", "-" and whole words of the number, of its rel ("no more than") and of the unit
+# ("calendar"). A match of BARE_OFFSET starts within it, just before a shape; the regex engine is spared a
+# try at every position of the window (the pattern has no first character or literal it could look for).
+_REL_WORDS = ("No", "no", "Not", "not", "more", "than", "and")
+_LEAD_WORDS = (*NUMBER_WORDS, *_REL_WORDS, "calendar", "business", "working")
+_BACKWARDS = "|".join(sorted((w[::-1] for w in _LEAD_WORDS), key=len, reverse=True))
+_LEADS: dict[re.Pattern[str], re.Pattern[str]] = {
+    BARE_OFFSET: re.compile(rf"(?:\s|\d|[()\-]|(?:{_BACKWARDS})(?![A-Za-z]))*"),
+}
+
+
 # Where a match can start: each opener consumes one character (so no start is skipped) and only
 # implies what the pattern requires there. A pattern that opens with a word boundary makes the regex
 # engine try every position; the opener is scanned instead and the pattern is matched at its hits.
@@ -112,7 +127,11 @@ _OPENERS: dict[re.Pattern[str], re.Pattern[str]] = {
     ORDINAL_DAY: re.compile(
         rf"[OoNnBb]{_NOT_AFTER_WORD}(?=(?:n\s+or\s+before|ot?\s+later\s+than|y)\s+the\s)"
     ),
-    ABS_DATE: re.compile(rf"[BbNnOoai]{_NOT_AFTER_WORD}(?=y|ot?\s+later|n|efore|re\s|s\s)"),
+    # ABS_DATE: its rel, then the first character of a time or date (a digit, a weekday or a month).
+    ABS_DATE: re.compile(
+        rf"[BbNnOoai]{_NOT_AFTER_WORD}(?=(?:y|ot?\s+later\s+than|n\s+or\s+before|efore|n"
+        r"|re\s+due(?:\s+(?:on|by))?|s\s+due(?:\s+(?:on|by))?):?\s+[\dADFJMNOSTW])"
+    ),
     MONTH_YEAR: re.compile(rf"[BbNnSs]{_NOT_AFTER_WORD}(?=y|ot?\s+later|tarting|eginning|efore)"),
     EVENT: re.compile(rf"[UuFfAa]{_NOT_AFTER_WORD}(?=pon|ollowing|s\s+soon|fter)"),
     RECUR: re.compile(
@@ -132,7 +151,15 @@ _PREFILTERS = {
 }
 
 
+_BARE = (_NEED[BARE_OFFSET], _SHAPES[BARE_OFFSET], _LEADS[BARE_OFFSET])
+
+
 def _scan(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    # The two offset patterns run in their faster form (`patterns._ANCHOR_RUNS`), matches alike.
+    if rx is BARE_OFFSET:
+        return scan_led(BARE_OFFSET_RUNS, text, windows, *_BARE, exact=rx)
+    if rx is OFFSET:
+        return scan_windows(OFFSET_RUNS, text, windows, *_PREFILTERS[id(rx)], exact=rx)
     return scan_windows(rx, text, windows, *_PREFILTERS[id(rx)])
 
 

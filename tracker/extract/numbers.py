@@ -41,7 +41,8 @@ _SMALL = {
     "ninety": 90,
 }
 _SCALE = {"hundred": 100, "thousand": 1000}
-_WORD = "|".join(sorted([*_SMALL, *_SCALE], key=len, reverse=True))
+NUMBER_WORDS = (*_SMALL, *_SCALE)
+_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 # "one hundred eighty", "twenty-four", "ninety"; the optional "(180)" confirms it in digits.
 WORDNUM = rf"(?:(?:{_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_WORD}))*)"
 NUM = rf"(?:\d{{1,4}}|a|an|{WORDNUM})(?:\s*\(\d{{1,4}}\))?"

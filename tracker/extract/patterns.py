@@ -36,11 +36,13 @@ class TimeToken:
     flags: tuple[str, ...] = ()
 
 
-# The anchor phrase runs to the first clause boundary; it is classified by its beginning only.
+# The anchor phrase runs to the first clause boundary, at most ANCHOR_MAX steps; it is classified by its
+# beginning only.
 # A comma before a year belongs to a date ("after the date of the Proclamation of January 25, 2021").
+ANCHOR_MAX = 160
 _ANCHOR = (
     r"(?P<anchor>(?:[^,;:.()\n]|\.(?=\d)|,(?=\s\d{4}\b)|\([^()\n]{0,40}\)|(?<=\b[A-Z])\.|(?<=U\.S)\.)"
-    r"{1,160}?)"
+    rf"{{1,{ANCHOR_MAX}}}?)"
 )
 # The anchor ends at a clause boundary, a relative or purpose word ("the date on which ..." goes on), a
 # duty modal ("of the date of this order shall"), or "until"/"unless"; an enumerator ("subsection (g)")
@@ -79,6 +81,16 @@ BARE_OFFSET = re.compile(
     rf"(?<![\w-])(?:(?P<rel>[Nn]o\s+more\s+than|[Nn]ot\s+more\s+than)\s+)?(?P<num>\d{{1,4}}(?:\s*\(\d{{1,4}}\))?|{WORDNUM}(?:\s*\(\d{{1,4}}\))?)\s+(?P<unit>{UNIT})\s+"
     rf"(?P<prep>after|following|prior\s+to|before)\s+"
     rf"{_ANCHOR}{_ANCHOR_END}"
+)
+# The same anchor, cheaper to match: a run of characters that cannot end it is one step of the loop (not
+# one step each), and the white space before a closing mark is taken once. It ends where _ANCHOR does
+# whenever it is at most ANCHOR_MAX characters long (the loop then takes at most as many steps); a longer
+# one has to be matched again with the exact pattern.
+_ANCHOR_RUNS = _ANCHOR.replace(r"(?:[^,;:.()\n]|", r"(?:[^\s,;:.()\n]++|[^\S\n]|")
+_ANCHOR_END_RUNS = _ANCHOR_END.replace(r"(?=\s*(?:,", r"(?=[^\S\n]*+(?:,")
+OFFSET_RUNS, BARE_OFFSET_RUNS = (
+    re.compile(rx.pattern.replace(_ANCHOR, _ANCHOR_RUNS).replace(_ANCHOR_END, _ANCHOR_END_RUNS))
+    for rx in (OFFSET, BARE_OFFSET)
 )
 ORDINAL_DAY = re.compile(
     rf"\b(?P<rel>[Oo]n\s+or\s+before|[Nn]ot\s+later\s+than|[Nn]o\s+later\s+than|[Bb]y)\s+the\s+(?P<ord>\d{{1,3}})"

@@ -1,17 +1,21 @@
 """Prefilters that spare the regex engine text a pattern cannot match. `scan_windows` is `finditer` over
 text windows, as cheaply as the patterns allow: a window lacking one of a pattern's required literals, or
 a short shape every match contains, is skipped; a pattern with an opener (a one-character regex marking
-where a match can start) is tried only there, which spares the regex engine a try at every position.
-`may_hold` tells whether a case-insensitive pattern can match at all, and `lowered_for_ci` lets one be
-run in lower case without the flag (which costs the engine its fast searches). Pure: standard library
-only."""
+where a match can start) is tried only there, which spares the regex engine a try at every position;
+`scan_led` tries a pattern only at the word starts just before a key every match holds (what may stand
+between them read backwards). A pattern may run in a faster form whose matches with a long anchor are
+matched again with the exact one. `may_hold` tells whether a case-insensitive pattern can match at all,
+and `lowered_for_ci` lets one be run in lower case without the flag (which costs the engine its fast
+searches). Pure: standard library only."""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
+
+from tracker.extract.patterns import ANCHOR_MAX
 
 # The only characters outside ASCII that a case-insensitive (re.I) ASCII letter matches: "İ" and "ı"
 # ("i"), "ſ" ("s"), the Kelvin sign ("k").
@@ -72,6 +76,58 @@ def sentences_holding(
         m = keys[0].search(text, m.start() + 1)
 
 
+def _lacking(find: Callable[..., int], need: tuple[tuple[str, ...], ...], a: int, b: int) -> bool:
+    """Whether some group of `need` has no literal in `text[a:b]` (`find` is `text.find`)."""
+    for group in need:
+        for lit in group:
+            if find(lit, a, b) >= 0:
+                break
+        else:
+            return True
+    return False
+
+
+def _exact(m: re.Match[str], exact: re.Pattern[str] | None, end: int) -> re.Match[str] | None:
+    """`m`, or when its pattern is the faster form of `exact` (`patterns._ANCHOR_RUNS`) and its anchor is
+    longer than ANCHOR_MAX, the match of `exact` at its start (None if there is none)."""
+    if exact is None or m.start("anchor") < 0 or m.end("anchor") - m.start("anchor") <= ANCHOR_MAX:
+        return m
+    return exact.match(m.string, m.start(), end)
+
+
+def scan_led(
+    rx: re.Pattern[str],
+    text: str,
+    windows: list[tuple[int, int]],
+    need: tuple[tuple[str, ...], ...],
+    key: re.Pattern[str],
+    lead: re.Pattern[str],
+    exact: re.Pattern[str] | None = None,
+) -> Iterator[re.Match[str]]:
+    """Exactly the matches of `rx.finditer(text, a, b)` for each window `(a, b)`, provided every match
+    holds a literal of each group of `need` and a match of `key` at some `u` such that the match starts
+    within the text before `u` that `lead` matches read backwards (on `text[a:u][::-1]`), at a letter or
+    digit that does not follow one. `key` is tried at each position, and `rx` only at those starts. With
+    `exact`, `rx` is its faster form (see `_exact`) and the matches are those of `exact`."""
+    find = text.find
+    for a, b in windows:
+        if _lacking(find, need, a, b):
+            continue
+        pos = a  # finditer's left-to-right scan
+        k = key.search(text, a, b)
+        while k is not None:
+            u = k.start()
+            back = lead.match(text[a:u][::-1])
+            for s in range(max(pos, u - (back.end() if back else 0)), u):
+                if text[s].isalnum() and (s == 0 or not text[s - 1].isalnum()):
+                    m = rx.match(text, s, b)
+                    if m is not None and (m := _exact(m, exact, b)) is not None:
+                        yield m
+                        pos = m.end()
+                        break
+            k = key.search(text, max(u + 1, pos), b)
+
+
 def scan_windows(
     rx: re.Pattern[str],
     text: str,
@@ -79,21 +135,24 @@ def scan_windows(
     need: tuple[tuple[str, ...], ...] = (),
     opener: re.Pattern[str] | None = None,
     shape: re.Pattern[str] | None = None,
+    exact: re.Pattern[str] | None = None,
 ) -> Iterator[re.Match[str]]:
     """Exactly the matches of `rx.finditer(text, a, b)` for each window `(a, b)` (a window's end is the
     end of the text for the pattern), provided every match holds a literal of each group of `need` and
-    a match of `shape` (a pattern with no lookaround), starts where `opener` matches, and is not empty."""
+    a match of `shape` (a pattern with no lookaround), starts where `opener` matches, and is not empty.
+    With `exact` (no opener), `rx` is its faster form (see `_exact`) and the matches are those of `exact`."""
     find = text.find
     for a, b in windows:
-        lacking = False  # whether some group of `need` has no literal in the window
-        for group in need:
-            for lit in group:
-                if find(lit, a, b) >= 0:
-                    break
-            else:
-                lacking = True
-                break
-        if lacking or (shape is not None and shape.search(text, a, b) is None):
+        if _lacking(find, need, a, b) or (shape is not None and shape.search(text, a, b) is None):
+            continue
+        if exact is not None:
+            pos = a  # finditer's left-to-right scan; a start where only `rx` matches is passed over
+            while (m := rx.search(text, pos, b)) is not None:
+                if (e := _exact(m, exact, b)) is not None:
+                    yield e
+                    pos = e.end()
+                else:
+                    pos = m.start() + 1
             continue
         if opener is None:
             yield from rx.finditer(text, a, b)

@@ -38,85 +38,126 @@ FINDERS: list[tuple[Finder, tuple[str, ...], int, int]] = [
     ),
 ]
 # Trigger search. A literal alternation makes the regex engine try every position whose character starts
-# some literal ("e" for "eadline", "o" for "once"): slow on English text. Instead each literal is found at
-# an anchor: its rarest character (the pivot) or, for literals whose rarest character is still common, a
-# substring it shares with others ("on" in "once", "soon", "upon"). One pass finds every pivot: the pivot,
-# then the rest of the literal as plain characters (which the engine rejects cheaply at most pivots), then
-# a lookbehind over the whole literal. Each shared substring has a pass of its own, which the engine's fast
-# search for a fixed prefix makes cheap. Each hit is then matched against the literals of its anchor in
-# Python, the search going on from the character after the anchor (a hit consumes more than its anchor,
-# and the next anchor may lie within it), and each finder's occurrences are re-read as the leftmost-
-# longest, non-overlapping scan of its own alternation.
-_COMMON = " etinaorscdhlufpmgy,bv.wkxzqj"  # by falling frequency in English prose; others are rarer
-_SHARED = {
-    "once": "on",
-    "soon": "on",
-    "pon": "on",
-    "eadline": "dl",
-    "calendar": "lendar",
-    "month": "month",
-    "monthly": "month",
+# some literal ("e" for "eadline", "o" for "once"), and a scan for any of a set of characters (the capitals
+# of month names) costs it several times a scan for one: both are slow on English text. Instead each
+# literal is found at an anchor it contains, in one pass per anchor:
+# - a common lower-case letter (or "on", "."), scanned by the regex engine: the anchor, then the rest of
+#   each of its literals as plain characters (which the engine rejects cheaply at most anchors), then a
+#   lookbehind over the whole literal;
+# - a rare character or a long literal, found by `str.find` (memchr for one character, a skipping search
+#   for a long one); a hit that does not go on with some literal is dropped by one `startswith`.
+# Each hit is then matched against the literals of its anchor in Python, the search going on from the
+# character after the anchor (a hit consumes more than its anchor, and the next anchor may lie within
+# it), and each finder's occurrences are re-read as the leftmost-longest, non-overlapping scan of its own
+# alternation. Every literal of FINDERS has exactly one anchor below.
+_SCANNED = {
+    "y": ("day", "Day", "year", "immediately", "every", "Every"),
+    "f": ("fiscal", "thereafter", "end of", "After"),
+    "b": ("basis", "before", "biennial", "September", "November", "December", "October", "February", "Feb."),
+    "u": ("annual", "Annual", "hour", "Hour", "quarterl", "Quarterl", "August", "Aug."),
+    "on": ("once", "soon", "pon", "month", "monthly", "Month", "Monthly"),
+    ".": ("Sep.", "Sept.", "Oct.", "Nov.", "Dec.", "Apr."),
+    "k": ("week", "weekly", "Week"),
 }
-
-
-def _pivot(lit: str) -> int:
-    return min(range(len(lit)), key=lambda i: (-_COMMON.find(lit[i]) if lit[i] in _COMMON else -99, i))
-
-
-def _anchored(anchor: str, lits: list[tuple[str, int, tuple[int, ...]]]) -> str:
-    """A pattern matching at `anchor` where one of `lits` (literal, offset of the anchor) occurs."""
-    checks = []
-    # Literals that go on after the anchor first: their next character settles most hits.
-    for lit, k, _ in sorted(lits, key=lambda lko: (lko[1] + len(anchor) == len(lko[0]), lko[0])):
-        behind = f"(?<={re.escape(lit)})" if k else ""
-        checks.append(re.escape(lit[k + len(anchor) :]) + behind)
-    return f"{re.escape(anchor)}(?:{'|'.join(checks)})"
-
-
+_FOUND = {
+    **{lit: (lit,) for lit in ("ollowing", "calendar", "eadline", "April")},
+    "J": ("January", "Jan.", "July", "Jul.", "June", "Jun."),
+    "M": ("March", "Mar.", "May"),
+    "Y": ("Year", "FY"),
+    "B": ("Biennial",),
+    "O": ("Once",),
+    "/": ("/1", "/2"),
+}
 _OWNERS: dict[str, tuple[int, ...]] = {}
 for _i, (_, _lits, _, _) in enumerate(FINDERS):
     for _lit in _lits:
         _OWNERS[_lit] = (*_OWNERS.get(_lit, ()), _i)
-# Anchor → (literal, offset of the anchor in it, finders that use it).
-_ANCHORS: dict[str, list[tuple[str, int, tuple[int, ...]]]] = {}
-for _lit, _own in sorted(_OWNERS.items(), key=lambda lo: (-len(lo[0]), lo[0])):
-    _a = _SHARED.get(_lit) or _lit[_pivot(_lit)]
-    _ANCHORS.setdefault(_a, []).append((_lit, _lit.find(_a) if _lit in _SHARED else _pivot(_lit), _own))
-_PIVOTS = {a: lits for a, lits in _ANCHORS.items() if len(a) == 1}
-# The pivots that are not lower-case letters (capitals of month names, "/") are rare: one pass finds them
-# all. A lower-case pivot ("u", "f", "y") is common, and a pass that may start at any of several common
-# characters makes the engine try each of them: each lower-case pivot gets a pass of its own, whose fast
-# search for its one first character is cheaper.
+_ANCHOR_OF = [(lit, a) for a, lits in (*_SCANNED.items(), *_FOUND.items()) for lit in lits]
+assert sorted(lit for lit, _ in _ANCHOR_OF) == sorted(_OWNERS), "each trigger literal needs one anchor"
+assert all(a in lit for lit, a in _ANCHOR_OF)
+Anchored = list[tuple[str, int, tuple[int, ...]]]  # (literal, offset of the anchor in it, finders using it)
+
+
+def _literals(anchor: str, lits: tuple[str, ...]) -> Anchored:
+    return [(lit, lit.find(anchor), _OWNERS[lit]) for lit in sorted(lits, key=lambda lit: (-len(lit), lit))]
+
+
+def _anchored(anchor: str, lits: Anchored) -> str:
+    """A pattern matching at `anchor` where one of `lits` occurs (or a little more often: hits are
+    checked in Python)."""
+    # The rest of each literal after the anchor, then, unless a literal starts at the anchor, lookbehinds
+    # over the whole literals, one per length (each lookbehind the engine tries costs it a call); several
+    # are guarded by one over the character before the anchor, which rejects most hits.
+    behind: dict[str, dict[int, list[str]]] = {}  # rest → length → literals
+    before: dict[str, set[str]] = {}  # rest → characters before the anchor
+    free: set[str] = set()  # rests of literals that start at the anchor: no lookbehind needed
+    for lit, k, _ in lits:
+        rest = lit[k + len(anchor) :]
+        if k == 0:
+            free.add(rest)
+        else:
+            behind.setdefault(rest, {}).setdefault(len(lit), []).append(re.escape(lit))
+            before.setdefault(rest, set()).add(re.escape(lit[k - 1]))
+    checks = []
+    # Literals that go on after the anchor first: their next character settles most hits.
+    for rest in sorted(behind.keys() | free, key=lambda r: (r == "", r)):
+        looks = [f"(?<={'|'.join(sorted(ls))})" for _, ls in sorted(behind.get(rest, {}).items())]
+        if rest in free or not looks:
+            checks.append(re.escape(rest))
+        else:
+            guard = f"(?<=[{''.join(sorted(before[rest]))}]{re.escape(anchor + rest)})"
+            checks.append(
+                re.escape(rest) + (looks[0] if len(looks) == 1 else f"{guard}(?:{'|'.join(looks)})")
+            )
+    return f"{re.escape(anchor)}(?:{'|'.join(checks)})"
+
+
+def _by_before(lits: Anchored) -> tuple[dict[str, Anchored], Anchored]:
+    """`lits` by the character before their anchor (each with those that start at it), and those that
+    start at it: a hit is checked against the few literals its character before allows."""
+    free = [lko for lko in lits if lko[1] == 0]
+    table: dict[str, Anchored] = {}
+    for lit, k, owners in lits:
+        if k:
+            table.setdefault(lit[k - 1], list(free)).append((lit, k, owners))
+    return table, free
+
+
 _TRIGGERS = [
-    re.compile("|".join(_anchored(ch, lits) for ch, lits in _PIVOTS.items() if not ch.islower())),
-    *(re.compile(_anchored(ch, lits)) for ch, lits in _PIVOTS.items() if ch.islower()),
+    (re.compile(_anchored(a, _literals(a, ls))), *_by_before(_literals(a, ls))) for a, ls in _SCANNED.items()
 ]
-_SHARED_RX = [(re.compile(_anchored(a, lits)), lits) for a, lits in _ANCHORS.items() if len(a) > 1]
+# (anchor, what a hit must go on with: the literals from their anchor on, literals)
+_FINDS = [
+    (a, tuple(sorted({lit[k:] for lit, k, _ in _literals(a, ls)})), _literals(a, ls))
+    for a, ls in _FOUND.items()
+]
+
+
+def _record(found: list[list[tuple[int, int]]], text: str, p: int, lits: Anchored) -> None:
+    """Adds the literals of `lits` whose anchor is at `p` to the spans of their finders."""
+    for lit, k, owners in lits:
+        if p >= k and text.startswith(lit, p - k):
+            for f in owners:
+                found[f].append((p - k, p - k + len(lit)))
 
 
 def _triggers(text: str) -> list[list[tuple[int, int]]]:
     """Per finder, the spans its literal alternation (longest first) would match, left to right."""
     found: list[list[tuple[int, int]]] = [[] for _ in FINDERS]
-    for rx in _TRIGGERS:
+    for rx, table, free in _TRIGGERS:
         search = rx.search
         m = search(text)
         while m is not None:
             p = m.start()
-            for lit, k, owners in _PIVOTS[text[p]]:
-                if p >= k and text.startswith(lit, p - k):
-                    for f in owners:
-                        found[f].append((p - k, p - k + len(lit)))
+            _record(found, text, p, table.get(text[p - 1], free) if p else free)
             m = search(text, p + 1)
-    for rx, lits in _SHARED_RX:
-        search = rx.search
-        m = search(text)
-        while m is not None:
-            p = m.start()
-            for lit, k, owners in lits:
-                if p >= k and text.startswith(lit, p - k):
-                    for f in owners:
-                        found[f].append((p - k, p - k + len(lit)))
-            m = search(text, p + 1)
+    find, startswith = text.find, text.startswith
+    for anchor, tails, lits in _FINDS:
+        p = find(anchor)
+        while p >= 0:
+            if startswith(tails, p):
+                _record(found, text, p, lits)
+            p = find(anchor, p + 1)
     out = []
     for spans in found:
         spans.sort(key=lambda se: (se[0], -se[1]))
