@@ -23,17 +23,17 @@ CUE = re.compile(
     r"|(?P<inf>to\s+be\s+(?:obligated|held|delivered|submitted|filed|published|completed|made|provided|placed))"
     r"|(?P<proviso>provided\s+that))\b"
 )
-# The first letter of every CUE alternative, after a word boundary, with what must follow it (one character
-# is consumed, so no start is skipped).
-_CUE_NEXT = (
-    r"(?=hall|ust|hould|ill|ay|s\s|re\s|uthorize|equir|irect|nstructs|rders"
-    r"|\s+requirement|he\s+requirement|o\s+be|rovided)"
+# Where CUE matches start, found from words they hold: the words that open alternatives; "is"/"are ...
+# directed to" and "to be submitted" (patterns with a literal prefix, scanned for it rather than tried at
+# every position), only if the text holds the rest; "a"/"the requirement" before the white space.
+_CUE_WORDS = (
+    *("shall", "must", "should", "will", "may", "authorizes", "requir", "direct", "instructs", "orders"),
+    "provided",
 )
-_CUE_OPENER = re.compile(rf"[smwiardotp](?<!\w.){_CUE_NEXT}")
-# The same starts found in one cheaper scan, from the character before them: any character but an ASCII
-# letter, digit or "_" (a superset of the non-word characters; `CUE` checks the boundary itself). The
-# negated class of ASCII characters is a bitmap test for the engine.
-_CUE_AFTER_NONWORD = re.compile(rf"[^0-9A-Z_a-z][smwiardotp]{_CUE_NEXT}")
+_PARTICIPLES = ("encouraged", "directed", "required", "authorized")
+_IS_ARE = (re.compile(r"is\s"), re.compile(r"are\s"))
+_TO_BE = re.compile(r"to\s+be\s")
+_SPACED_REQUIREMENT = re.compile(r"\s+requirement")
 # Verbs after a cue that make the clause a rule about the law itself, not a duty with a deadline.
 NOT_DUTY = re.compile(
     r"^\s*(?:also\s+)?(?:be\s+(?:deemed|construed|considered|effective|in\s+effect|void)|expire|terminate|remain|continue"
@@ -87,10 +87,13 @@ _INTRO = re.compile(
     r"|jointly|subsequently|as\s+appropriate|respectively|of\s|\(|[a-z]+ly\b)",
     re.I,
 )
+# "," ";" ":" "(" or a word that ends the action after white space. The first character is matched by one
+# class and told apart by a lookbehind: a pattern that opens with a class is scanned for it, where
+# alternatives would be tried at every position.
 _STOP = re.compile(
-    r"[,;:(]|\s(?:within|not\s+later|no\s+later|by\s+(?:the\s+end|[A-Z])|to\s+the|to\s+ensure|that|which|who|for\s+the|"
-    r"in\s+order|on\s+or\s+before|before|after|during|upon|and\s+annually|pursuant|consistent|as\s+(?:appropriate|soon)"
-    r"|in\s+consultation|in\s+coordination|through)\b",
+    r"[,;:(\s](?:(?<=[,;:(])|(?<=\s)(?:within|not\s+later|no\s+later|by\s+(?:the\s+end|[A-Z])|to\s+the|to\s+ensure"
+    r"|that|which|who|for\s+the|in\s+order|on\s+or\s+before|before|after|during|upon|and\s+annually|pursuant"
+    r"|consistent|as\s+(?:appropriate|soon)|in\s+consultation|in\s+coordination|through)\b)",
     re.I,
 )
 
@@ -113,11 +116,24 @@ class Cue:
 
 
 def _cue_starts(text: str, start: int, end: int) -> list[int]:
-    """Where a cue can start in `text[start:end]`, in order: a superset of `_CUE_OPENER`'s hits."""
-    lo = start - 1 if start else 0
-    found = [o.start() + 1 for o in _CUE_AFTER_NONWORD.finditer(text, lo, end)]
-    if start == 0 and _CUE_OPENER.match(text, 0, end):
-        found.insert(0, 0)
+    """Where a cue can start in `text[start:end]`, in order: a superset of the starts of `CUE` matches."""
+    chunk = text[start:end]  # `in` is the cheapest test; most words are in no given unit
+    found: list[int] = []
+    for word in _CUE_WORDS:
+        if word in chunk:
+            i = chunk.find(word)
+            while i >= 0:
+                found.append(start + i)
+                i = chunk.find(word, i + 1)
+    if any(p in chunk for p in _PARTICIPLES):
+        for finder in _IS_ARE:
+            found += [m.start() for m in finder.finditer(text, start, end)]
+    if "be" in chunk:
+        found += [m.start() for m in _TO_BE.finditer(text, start, end)]
+    if "requirement" in chunk:
+        for m in _SPACED_REQUIREMENT.finditer(text, start, end):
+            found += [k for k in (m.start() - 1, m.start() - 3) if k >= start]
+    found.sort()
     return found
 
 

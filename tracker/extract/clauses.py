@@ -42,11 +42,12 @@ _OPENER = re.compile(
 # of a set is scanned for that character, not tried at every position.
 _OPENER_MID = re.compile(_OPENER.pattern.replace("(?:^|[,;—]\\s*)", "[,;—]\\s*", 1))
 # ";", ". ", " that ", " which ", " who ", " whose ", " (as ", " (including " or ", including", ", which",
-# ", as well as", ", and shall", ", so that", ", provided": the two branches that open with white space are
-# one, so that each space is tried once.
+# ", as well as", ", and shall", ", so that", ", provided". The first character is matched by one class and
+# told apart by a lookbehind: a pattern that opens with a class is scanned for it, where alternatives
+# would be tried at every position.
 _CLAUSE_END = re.compile(
-    r";|\.\s|\s(?:(?:that|which|who|whose)\s|\((?:as|including)\s)"
-    r"|,\s(?:including|which|as\s+well\s+as|and\s+shall|so\s+that|provided)\b"
+    r"[;.,\s](?:(?<=;)|(?<=\.)\s|(?<=\s)(?:(?:that|which|who|whose)\s|\((?:as|including)\s)"
+    r"|(?<=,)\s(?:including|which|as\s+well\s+as|and\s+shall|so\s+that|provided)\b)"
 )
 
 
