@@ -51,6 +51,10 @@ _CLAUSE_END = re.compile(
 )
 
 
+_DET4 = frozenset(("the ", "The ", "all ", "All "))
+_DET5 = frozenset(("each ", "Each "))
+
+
 def _clause(ctx: _Ctx, s: int, e: int, tok: TimeToken, cue: Cue, actor: str) -> tuple[int, int]:
     """Narrow [s, e) to the clause carrying the duty: from its subject (or a front deadline phrase, or
     an opener like "of which", "a requirement") to the first relative or new clause after the cue,
@@ -67,11 +71,11 @@ def _clause(ctx: _Ctx, s: int, e: int, tok: TimeToken, cue: Cue, actor: str) -> 
         first = actor.split()[0]
         i = text.find(first, s, cue.start)
         if i > s:
-            j = i
-            for det in ("the ", "The ", "all ", "All ", "each ", "Each "):
-                if text.startswith(det, i - len(det)):
-                    j = i - len(det)
-            start = j
+            start = i  # or the determiner before it (one slice and a set lookup per length)
+            if i >= 5 and text[i - 5 : i] in _DET5:
+                start = i - 5
+            elif i >= 4 and text[i - 4 : i] in _DET4:
+                start = i - 4
     in_span = s <= tok.start < e
     if in_span:
         start = min(start, tok.start)

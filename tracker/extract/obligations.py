@@ -156,7 +156,14 @@ def _confidence(cue: Cue, anchor: Anchor, flags: list[str], ctx: _Ctx) -> float:
     c -= sum([_PENALTIES.get(f, 0.0) for f in flags])
     if ctx.secondary and anchor.date is None:
         c -= 0.2
-    return round(min(0.99, max(0.05, c)), 3)
+    c = min(0.99, max(0.05, c))
+    rounded = _ROUNDED.get(c)
+    if rounded is None:  # `round` works through decimal digits; the penalty sums are few
+        rounded = _ROUNDED[c] = round(c, 3)
+    return rounded
+
+
+_ROUNDED: dict[float, float] = {}
 
 
 def extract(doc: Document, policy: DatePolicy = DatePolicy()) -> list[Obligation]:
