@@ -335,19 +335,17 @@ def _build(
         flags.append("reported")
     if tok.kind == "date" and may_hold(text[s:e], _GOAL_WORDS) and _GOAL.search(text[s:e]):
         flags.append("goal_wording")
-    actor_cue = cue
+    spans = [(t.start, t.end) for t in toks]
     if cue.start < u.start or cue.start >= u.end:  # inherited from a lead-in
         actor = _leadin_actor(ctx, u) or _section_actor(ctx, u)
         if not actor:
             flags.append("inferred_actor")
-    else:
-        actor = _actor(ctx, u, s if s <= cue.start else u.body_start, actor_cue, toks, flags)
-    spans = [(t.start, t.end) for t in toks]
-    if cue.start < u.start or cue.start >= u.end:
         action = action_after(text, Cue("item", "", u.body_start, u.body_start), u.end, spans)
     else:
+        passive = is_passive(text, cue)
+        actor = _actor(ctx, u, s if s <= cue.start else u.body_start, cue, spans, flags, passive)
         action = action_after(text, cue, min(u.end, max(e, cue.end + 1)), spans)
-        if is_passive(text, cue):
+        if passive:
             action = passive_action(text, s if s <= cue.start else u.body_start, cue) or action
     local = cue if u.start <= cue.start < u.end else Cue("item", "", s, s)
     s, e = _clause(ctx, s, e, tok, local, actor if local is cue else "")
