@@ -99,7 +99,12 @@ def _token_ok(ctx: _Ctx, tok: TimeToken, unit: Unit) -> bool:
         and _PAST_BEFORE.search(clause_before)
     ):
         return False
-    return not (tok.kind == "date" and tok.relation == "on" and _BEGINNING_AT.search(clause_before))
+    return not (
+        tok.kind == "date"
+        and tok.relation == "on"
+        and "beginning" in clause_before  # the pattern's literal: a search tries every position
+        and _BEGINNING_AT.search(clause_before)
+    )
 
 
 def _anchor_for(ctx: _Ctx, tok: TimeToken) -> Anchor:
