@@ -25,14 +25,16 @@ CUE = re.compile(
 )
 # Where CUE matches start, found from words they hold: the words that open alternatives; "is"/"are ...
 # directed to" and "to be submitted" (patterns with a literal prefix, scanned for it rather than tried at
-# every position), only if the text holds the rest; "a"/"the requirement" before the white space.
+# every position), only if the text holds the rest; "to" and "a"/"the" before white space.
 _CUE_WORDS = (
     *("shall", "must", "should", "will", "may", "authorizes", "requir", "direct", "instructs", "orders"),
     "provided",
 )
 _PARTICIPLES = ("encouraged", "directed", "required", "authorized")
 _IS_ARE = (re.compile(r"is\s"), re.compile(r"are\s"))
-_TO_BE = re.compile(r"to\s+be\s")
+_BE_DONE = re.compile(
+    r"be\s+(?:obligated|held|delivered|submitted|filed|published|completed|made|provided|placed)"
+)
 _SPACED_REQUIREMENT = re.compile(r"\s+requirement")
 # Verbs after a cue that make the clause a rule about the law itself, not a duty with a deadline.
 NOT_DUTY = re.compile(
@@ -127,8 +129,13 @@ def _cue_starts(text: str, start: int, end: int) -> list[int]:
     if any(p in chunk for p in _PARTICIPLES):
         for finder in _IS_ARE:
             found += [m.start() for m in finder.finditer(text, start, end)]
-    if "be" in chunk:
-        found += [m.start() for m in _TO_BE.finditer(text, start, end)]
+    if "be" in chunk:  # "to be submitted": the "to" before the white space before "be"
+        for m in _BE_DONE.finditer(text, start, end):
+            j = m.start()
+            while j > start and text[j - 1].isspace():
+                j -= 1
+            if j - 2 >= start and j < m.start():
+                found.append(j - 2)
     if "requirement" in chunk:
         for m in _SPACED_REQUIREMENT.finditer(text, start, end):
             found += [k for k in (m.start() - 1, m.start() - 3) if k >= start]
