@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from tracker.extract.prefilter import lowered_for_ci
 
+_DONE = "obligated|held|delivered|submitted|filed|published|completed|made|provided|placed"
 CUE = re.compile(
     r"\b(?:(?P<modal>shall|must|should|will|may)(?!\s+not\b)(?!\s+be\s+(?:deemed|construed|considered)\b)"
     r"|(?P<enc>(?:is|are)\s+(?:hereby\s+)?(?:strongly\s+)?encouraged\s+to)"
@@ -20,21 +21,18 @@ CUE = re.compile(
     r"|(?P<requires>requires|directs|directing|requiring|instructs|orders|(?<=\bI\s)direct|(?<=\bhereby\s)direct)"
     r"(?=\s+(?:the|that|an?|all|each|[A-Z]))"
     r"|(?P<requirement>(?:a|the)\s+requirement\s+(?:for|that))"
-    r"|(?P<inf>to\s+be\s+(?:obligated|held|delivered|submitted|filed|published|completed|made|provided|placed))"
+    rf"|(?P<inf>to\s+be\s+(?:{_DONE}))"
     r"|(?P<proviso>provided\s+that))\b"
 )
-# Where CUE matches start, found from words they hold: the words that open alternatives; "is"/"are ...
-# directed to" and "to be submitted" (patterns with a literal prefix, scanned for it rather than tried at
-# every position), only if the text holds the rest; "to" and "a"/"the" before white space.
+# Where CUE matches start: the words that open alternatives; "is"/"are ... directed to" and "to be submitted"
+# only if the text holds the rest (the patterns' literal prefixes are scanned for); "a"/"the requirement".
 _CUE_WORDS = (
     *("shall", "must", "should", "will", "may", "authorizes", "requir", "direct", "instructs", "orders"),
     "provided",
 )
 _PARTICIPLES = ("encouraged", "directed", "required", "authorized")
-_IS_ARE = (re.compile(r"is\s"), re.compile(r"are\s"))
-_BE_DONE = re.compile(
-    r"be\s+(?:obligated|held|delivered|submitted|filed|published|completed|made|provided|placed)"
-)
+_IS_ARE = (re.compile(r"is\s"), re.compile(r"are\s"))  # each scanned for its literal prefix
+_BE_DONE = re.compile(rf"be\s+(?:{_DONE})")
 _SPACED_REQUIREMENT = re.compile(r"\s+requirement")
 # Verbs after a cue that make the clause a rule about the law itself, not a duty with a deadline.
 NOT_DUTY = re.compile(
@@ -44,7 +42,6 @@ NOT_DUTY = re.compile(
     re.I,
 )
 HORTATORY = {"should", "enc"}
-
 
 # Precompiled forms of the small patterns used per clause.
 _WS = re.compile(r"\s+")
@@ -89,21 +86,16 @@ _INTRO = re.compile(
     r"|jointly|subsequently|as\s+appropriate|respectively|of\s|\(|[a-z]+ly\b)",
     re.I,
 )
-# "," ";" ":" "(" or a word that ends the action after white space. The first character is matched by one
-# class and told apart by a lookbehind: a pattern that opens with a class is scanned for it, where
-# alternatives would be tried at every position.
+# "," ";" ":" "(" or a word after white space: one leading class (scanned for, where alternatives would be
+# tried at every position), told apart by lookbehinds.
 _STOP = re.compile(
     r"[,;:(\s](?:(?<=[,;:(])|(?<=\s)(?:within|not\s+later|no\s+later|by\s+(?:the\s+end|[A-Z])|to\s+the|to\s+ensure"
     r"|that|which|who|for\s+the|in\s+order|on\s+or\s+before|before|after|during|upon|and\s+annually|pursuant"
     r"|consistent|as\s+(?:appropriate|soon)|in\s+consultation|in\s+coordination|through)\b)",
     re.I,
 )
-
-
 # `_STOP` without re.I, for lower-cased text (its letters are ASCII; "[A-Z]" stands for any letter).
 _STOP_LOWER = re.compile(_STOP.pattern.replace("[A-Z]", "[a-z]"))
-
-
 _REQ_SUBJECT = re.compile(
     r"\s*((?:the\s+|all\s+|each\s+)?[A-Z][^,;]{0,120}?)\s+(?:to\s+)?(?!(?:of|and|for|on|the|in|at|to)\b)(?=[a-z]+\b)"
 )
@@ -121,19 +113,15 @@ def _cue_starts(text: str, start: int, end: int) -> list[int]:
     chunk = text[start:end]  # `in` is the cheapest test; most words are in no given unit
     found: list[int] = []
     for word in _CUE_WORDS:
-        if word in chunk:
-            i = chunk.find(word)
-            while i >= 0:
-                found.append(start + i)
-                i = chunk.find(word, i + 1)
+        i = chunk.find(word) if word in chunk else -1
+        while i >= 0:
+            found.append(start + i)
+            i = chunk.find(word, i + 1)
     if any(p in chunk for p in _PARTICIPLES):
-        for finder in _IS_ARE:
-            found += [m.start() for m in finder.finditer(text, start, end)]
+        found += [m.start() for rx in _IS_ARE for m in rx.finditer(text, start, end)]
     if "be" in chunk:  # "to be submitted": the "to" before the white space before "be"
         for m in _BE_DONE.finditer(text, start, end):
-            j = m.start()
-            while j > start and text[j - 1].isspace():
-                j -= 1
+            j = start + len(text[start : m.start()].rstrip())
             if j - 2 >= start and j < m.start():
                 found.append(j - 2)
     if "requirement" in chunk:
@@ -204,7 +192,8 @@ def subject_before(text: str, clause_start: int, cue: Cue, tokens: list[tuple[in
             chunk = chunk[: s - clause_start] + " " * (e - s) + chunk[e - clause_start :]
     if ".—" in chunk:  # "Hearing.—The Commission will": the heading is context
         chunk = _RUN_IN_HEADING.sub("", chunk)
-    m = _FIRST_MODAL.search(chunk) if _has_modal(chunk) else None
+    has_modal = "shall" in chunk or "must" in chunk or "should" in chunk or "will" in chunk or "may" in chunk
+    m = _FIRST_MODAL.search(chunk) if has_modal else None  # `in` is cheaper than a scan for white space
     if m:  # "All parties ... should participate in a conference to be held": the subject of the first modal
         chunk = chunk[: m.start()]
     # The subject is the first segment after the introductory phrases.
@@ -247,11 +236,6 @@ def resolve_pronoun(text: str, start: int, end: int, pronoun: str) -> str:
 
 _RUN_IN_HEADING = re.compile(r"^\s*(?:[“\"]?\([\w]{1,5}\)\s*)?[“\"]?[A-Z][^—.]{0,200}\.—")
 _FIRST_MODAL = re.compile(r"\s(?:shall|must|should|will|may)\s")
-
-
-def _has_modal(chunk: str) -> bool:
-    """Whether `chunk` holds a word `_FIRST_MODAL` needs (`in` is cheaper than a scan for white space)."""
-    return "shall" in chunk or "must" in chunk or "should" in chunk or "will" in chunk or "may" in chunk
 
 
 def _subject_np(p: str) -> str:
