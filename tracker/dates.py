@@ -41,8 +41,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-
 from tracker.calendars import WEEKDAYS as _WEEKDAYS
 from tracker.calendars import (
     _holiday_names,  # noqa: F401  (re-exported: tests inspect its cache)
@@ -122,8 +120,13 @@ def _add_months(start: dt.date, n: int) -> dt.date:
     """`start + relativedelta(months=n)` without building the relativedelta: the same month shift and
     month-end clamp, and the same ValueError when the year leaves 1..9999."""
     year, month0 = divmod(start.year * 12 + start.month - 1 + n, 12)
-    last = _MONTH_DAYS[month0] + (month0 == 1 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0))
-    return start.replace(year=year, month=month0 + 1, day=min(start.day, last))
+    return start.replace(year=year, month=month0 + 1, day=min(start.day, _month_days(year, month0 + 1)))
+
+
+def _month_days(year: int, month: int) -> int:
+    """The number of days in a month (`calendar.monthrange(year, month)[1]`)."""
+    leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return _MONTH_DAYS[month - 1] + leap
 
 
 def _shift(start: dt.date, period: Period, policy: DatePolicy) -> tuple[dt.date, list[Step]]:
@@ -224,7 +227,7 @@ def _absolute(ref: DateRef, policy: DatePolicy) -> tuple[dt.date, Step]:
     elif ref.kind == DateRefKind.MONTH:
         month = ref.month or 1
         first = dt.date(ref.year, month, 1)
-        last = first + relativedelta(day=31)
+        last = first.replace(day=_month_days(ref.year, month))  # `first + relativedelta(day=31)`
         if policy.month_only not in ("first", "last"):
             raise ValueError(f"month_only must be 'first' or 'last', not {policy.month_only!r}")
         (d, other), other_word = (
@@ -248,7 +251,7 @@ def _absolute(ref: DateRef, policy: DatePolicy) -> tuple[dt.date, Step]:
         quarter = ref.quarter or 4
         offset, month, day = _FISCAL_QUARTER_END[quarter]
         d = dt.date(ref.year + offset, month, day)
-        begin = (d - relativedelta(months=2)).replace(day=1)
+        begin = _add_months(d, -2).replace(day=1)  # `(d - relativedelta(months=2)).replace(day=1)`
         text = (
             f"Quarter {quarter} of U.S. federal fiscal year {ref.year} runs from {begin.isoformat()} to "
             f"{d.isoformat()}; it ends {d.isoformat()}."

@@ -7,10 +7,11 @@ not actors; a passive clause takes its actor from the section ("by" agents excep
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tracker.extract.prefilter import lowered_for_ci
 
+_DONE = "obligated|held|delivered|submitted|filed|published|completed|made|provided|placed"
 CUE = re.compile(
     r"\b(?:(?P<modal>shall|must|should|will|may)(?!\s+not\b)(?!\s+be\s+(?:deemed|construed|considered)\b)"
     r"|(?P<enc>(?:is|are)\s+(?:hereby\s+)?(?:strongly\s+)?encouraged\s+to)"
@@ -20,20 +21,19 @@ CUE = re.compile(
     r"|(?P<requires>requires|directs|directing|requiring|instructs|orders|(?<=\bI\s)direct|(?<=\bhereby\s)direct)"
     r"(?=\s+(?:the|that|an?|all|each|[A-Z]))"
     r"|(?P<requirement>(?:a|the)\s+requirement\s+(?:for|that))"
-    r"|(?P<inf>to\s+be\s+(?:obligated|held|delivered|submitted|filed|published|completed|made|provided|placed))"
+    rf"|(?P<inf>to\s+be\s+(?:{_DONE}))"
     r"|(?P<proviso>provided\s+that))\b"
 )
-# The first letter of every CUE alternative, after a word boundary, with what must follow it (one character
-# is consumed, so no start is skipped).
-_CUE_NEXT = (
-    r"(?=hall|ust|hould|ill|ay|s\s|re\s|uthorize|equir|irect|nstructs|rders"
-    r"|\s+requirement|he\s+requirement|o\s+be|rovided)"
+# Where CUE matches start: the words that open alternatives; "is"/"are ... directed to" and "to be submitted"
+# only if the text holds the rest (the patterns' literal prefixes are scanned for); "a"/"the requirement".
+_CUE_WORDS = (
+    *("shall", "must", "should", "will", "may", "authorizes", "requir", "direct", "instructs", "orders"),
+    "provided",
 )
-_CUE_OPENER = re.compile(rf"[smwiardotp](?<!\w.){_CUE_NEXT}")
-# The same starts found in one cheaper scan, from the character before them: any character but an ASCII
-# letter, digit or "_" (a superset of the non-word characters; `CUE` checks the boundary itself). The
-# negated class of ASCII characters is a bitmap test for the engine.
-_CUE_AFTER_NONWORD = re.compile(rf"[^0-9A-Z_a-z][smwiardotp]{_CUE_NEXT}")
+_PARTICIPLES = ("encouraged", "directed", "required", "authorized")
+_IS_ARE = (re.compile(r"is\s"), re.compile(r"are\s"))  # each scanned for its literal prefix
+_BE_DONE = re.compile(rf"be\s+(?:{_DONE})")
+_SPACED_REQUIREMENT = re.compile(r"\s+requirement")
 # Verbs after a cue that make the clause a rule about the law itself, not a duty with a deadline.
 NOT_DUTY = re.compile(
     r"^\s*(?:also\s+)?(?:be\s+(?:deemed|construed|considered|effective|in\s+effect|void)|expire|terminate|remain|continue"
@@ -42,7 +42,6 @@ NOT_DUTY = re.compile(
     re.I,
 )
 HORTATORY = {"should", "enc"}
-
 
 # Precompiled forms of the small patterns used per clause.
 _WS = re.compile(r"\s+")
@@ -87,25 +86,22 @@ _INTRO = re.compile(
     r"|jointly|subsequently|as\s+appropriate|respectively|of\s|\(|[a-z]+ly\b)",
     re.I,
 )
+# "," ";" ":" "(" or a word after white space: one leading class (scanned for, where alternatives would be
+# tried at every position), told apart by lookbehinds.
 _STOP = re.compile(
-    r"[,;:(]|\s(?:within|not\s+later|no\s+later|by\s+(?:the\s+end|[A-Z])|to\s+the|to\s+ensure|that|which|who|for\s+the|"
-    r"in\s+order|on\s+or\s+before|before|after|during|upon|and\s+annually|pursuant|consistent|as\s+(?:appropriate|soon)"
-    r"|in\s+consultation|in\s+coordination|through)\b",
+    r"[,;:(\s](?:(?<=[,;:(])|(?<=\s)(?:within|not\s+later|no\s+later|by\s+(?:the\s+end|[A-Z])|to\s+the|to\s+ensure"
+    r"|that|which|who|for\s+the|in\s+order|on\s+or\s+before|before|after|during|upon|and\s+annually|pursuant"
+    r"|consistent|as\s+(?:appropriate|soon)|in\s+consultation|in\s+coordination|through)\b)",
     re.I,
 )
-
-
 # `_STOP` without re.I, for lower-cased text (its letters are ASCII; "[A-Z]" stands for any letter).
 _STOP_LOWER = re.compile(_STOP.pattern.replace("[A-Z]", "[a-z]"))
-
-
 _REQ_SUBJECT = re.compile(
     r"\s*((?:the\s+|all\s+|each\s+)?[A-Z][^,;]{0,120}?)\s+(?:to\s+)?(?!(?:of|and|for|on|the|in|at|to)\b)(?=[a-z]+\b)"
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
+class Cue(NamedTuple):  # a tuple: built for every cue found, far cheaper than a frozen dataclass
     kind: str  # modal | enc | dir | req | auth | requires | requirement | inf | proviso | copular
     word: str
     start: int
@@ -113,11 +109,25 @@ class Cue:
 
 
 def _cue_starts(text: str, start: int, end: int) -> list[int]:
-    """Where a cue can start in `text[start:end]`, in order: a superset of `_CUE_OPENER`'s hits."""
-    lo = start - 1 if start else 0
-    found = [o.start() + 1 for o in _CUE_AFTER_NONWORD.finditer(text, lo, end)]
-    if start == 0 and _CUE_OPENER.match(text, 0, end):
-        found.insert(0, 0)
+    """Where a cue can start in `text[start:end]`, in order: a superset of the starts of `CUE` matches."""
+    chunk = text[start:end]  # `in` is the cheapest test; most words are in no given unit
+    found: list[int] = []
+    for word in _CUE_WORDS:
+        i = chunk.find(word) if word in chunk else -1
+        while i >= 0:
+            found.append(start + i)
+            i = chunk.find(word, i + 1)
+    if any(p in chunk for p in _PARTICIPLES):
+        found += [m.start() for rx in _IS_ARE for m in rx.finditer(text, start, end)]
+    if "be" in chunk:  # "to be submitted": the "to" before the white space before "be"
+        for m in _BE_DONE.finditer(text, start, end):
+            j = start + len(text[start : m.start()].rstrip())
+            if j - 2 >= start and j < m.start():
+                found.append(j - 2)
+    if "requirement" in chunk:
+        for m in _SPACED_REQUIREMENT.finditer(text, start, end):
+            found += [k for k in (m.start() - 1, m.start() - 3) if k >= start]
+    found.sort()
     return found
 
 
@@ -182,7 +192,8 @@ def subject_before(text: str, clause_start: int, cue: Cue, tokens: list[tuple[in
             chunk = chunk[: s - clause_start] + " " * (e - s) + chunk[e - clause_start :]
     if ".—" in chunk:  # "Hearing.—The Commission will": the heading is context
         chunk = _RUN_IN_HEADING.sub("", chunk)
-    m = _FIRST_MODAL.search(chunk)
+    has_modal = "shall" in chunk or "must" in chunk or "should" in chunk or "will" in chunk or "may" in chunk
+    m = _FIRST_MODAL.search(chunk) if has_modal else None  # `in` is cheaper than a scan for white space
     if m:  # "All parties ... should participate in a conference to be held": the subject of the first modal
         chunk = chunk[: m.start()]
     # The subject is the first segment after the introductory phrases.

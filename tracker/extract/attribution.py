@@ -9,7 +9,6 @@ import re
 
 from tracker.extract.actors import PRONOUNS, Cue, is_passive, resolve_pronoun, subject_before
 from tracker.extract.context import _Ctx, _valid_cues
-from tracker.extract.patterns import TimeToken
 from tracker.extract.segment import Unit
 
 _BY_AGENT = re.compile(
@@ -19,9 +18,15 @@ _PRONOUN_SUBJECT = re.compile(r"(?:it|this|that|such|which)\b", re.I)
 
 
 def _actor(
-    ctx: _Ctx, unit: Unit, clause_start: int, cue: Cue, toks: list[TimeToken], flags: list[str]
+    ctx: _Ctx,
+    unit: Unit,
+    clause_start: int,
+    cue: Cue,
+    spans: list[tuple[int, int]],
+    flags: list[str],
+    passive: bool,
 ) -> str:
-    spans = [(t.start, t.end) for t in toks]
+    """`spans`: the unit's time phrases; `passive`: `is_passive(ctx.text, cue)`."""
     after = ctx.text[cue.end : cue.end + 60]
     by_agent = _BY_AGENT.match(after) if after.lstrip().startswith("be") else None
     if by_agent:
@@ -31,7 +36,6 @@ def _actor(
         return "interested parties"  # "the deadline for filing is ...", "June 29, 2018: Due date for filing"
     if actor.lower() in PRONOUNS:
         actor = resolve_pronoun(ctx.text, max(0, unit.start - 1500), cue.start, actor) or actor
-    passive = is_passive(ctx.text, cue)
     if passive or not actor or cue.kind in ("inf", "copular", "proviso"):
         lead = _leadin_actor(ctx, unit)
         fallback = lead or _section_actor(ctx, unit)

@@ -99,7 +99,12 @@ def _token_ok(ctx: _Ctx, tok: TimeToken, unit: Unit) -> bool:
         and _PAST_BEFORE.search(clause_before)
     ):
         return False
-    return not (tok.kind == "date" and tok.relation == "on" and _BEGINNING_AT.search(clause_before))
+    return not (
+        tok.kind == "date"
+        and tok.relation == "on"
+        and "beginning" in clause_before  # the pattern's literal: a search tries every position
+        and _BEGINNING_AT.search(clause_before)
+    )
 
 
 def _anchor_for(ctx: _Ctx, tok: TimeToken) -> Anchor:
@@ -156,7 +161,14 @@ def _confidence(cue: Cue, anchor: Anchor, flags: list[str], ctx: _Ctx) -> float:
     c -= sum([_PENALTIES.get(f, 0.0) for f in flags])
     if ctx.secondary and anchor.date is None:
         c -= 0.2
-    return round(min(0.99, max(0.05, c)), 3)
+    c = min(0.99, max(0.05, c))
+    rounded = _ROUNDED.get(c)
+    if rounded is None:  # `round` works through decimal digits; the penalty sums are few
+        rounded = _ROUNDED[c] = round(c, 3)
+    return rounded
+
+
+_ROUNDED: dict[float, float] = {}
 
 
 def extract(doc: Document, policy: DatePolicy = DatePolicy()) -> list[Obligation]:
@@ -328,19 +340,17 @@ def _build(
         flags.append("reported")
     if tok.kind == "date" and may_hold(text[s:e], _GOAL_WORDS) and _GOAL.search(text[s:e]):
         flags.append("goal_wording")
-    actor_cue = cue
+    spans = [(t.start, t.end) for t in toks]
     if cue.start < u.start or cue.start >= u.end:  # inherited from a lead-in
         actor = _leadin_actor(ctx, u) or _section_actor(ctx, u)
         if not actor:
             flags.append("inferred_actor")
-    else:
-        actor = _actor(ctx, u, s if s <= cue.start else u.body_start, actor_cue, toks, flags)
-    spans = [(t.start, t.end) for t in toks]
-    if cue.start < u.start or cue.start >= u.end:
         action = action_after(text, Cue("item", "", u.body_start, u.body_start), u.end, spans)
     else:
+        passive = is_passive(text, cue)
+        actor = _actor(ctx, u, s if s <= cue.start else u.body_start, cue, spans, flags, passive)
         action = action_after(text, cue, min(u.end, max(e, cue.end + 1)), spans)
-        if is_passive(text, cue):
+        if passive:
             action = passive_action(text, s if s <= cue.start else u.body_start, cue) or action
     local = cue if u.start <= cue.start < u.end else Cue("item", "", s, s)
     s, e = _clause(ctx, s, e, tok, local, actor if local is cue else "")
