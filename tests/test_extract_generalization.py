@@ -259,6 +259,17 @@ ACTORS = [
         "June 30, 2026.",
         "Persons wishing to testify",
     ),
+    # a conjunction between two time phrases is no subject
+    (
+        "As soon as practicable, but not later than 180 days after the date of this order, the Director, in "
+        "consultation with the Secretary, shall issue guidance.",
+        "Director",
+    ),
+    (
+        "Promptly, and in any event within 60 days of the date of this order, the Administrator shall "
+        "publish a plan.",
+        "Administrator",
+    ),
 ]
 
 

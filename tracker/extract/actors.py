@@ -81,7 +81,7 @@ def is_passive(text: str, cue: Cue) -> bool:
 _INTRO = re.compile(
     r"^(?:to\s|in\s|within\s|not\s+later|no\s+later|consistent|as\s|upon\s|after\s|by\s|starting|beginning|pursuant"
     r"|moving\s+forward|if\s|when\s|where\s|for\s|under\s|during\s|following\s|on\s|at\s|with\s|subject\s|notwithstanding"
-    r"|acting\s|through\s|and\s|or\s|but\s|also\s|further|additionally|moreover|therefore|thus|however|in\s+addition"
+    r"|acting\s|through\s|(?:and|or|but|also)\b|further|additionally|moreover|therefore|thus|however|in\s+addition"
     r"|to\s+the\s+extent|including|among|except|unless|once|before|until|while|because|since|each\s+of\s+the\s+following"
     r"|jointly|subsequently|as\s+appropriate|respectively|of\s|\(|[a-z]+ly\b)",
     re.I,
