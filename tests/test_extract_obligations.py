@@ -342,6 +342,29 @@ def test_lead_in_actor_and_modal_reach_verb_items() -> None:
     assert obs[0].action.startswith("appoint members")
 
 
+def test_deadline_lead_in_over_actor_lead_ins_gives_rows_for_items_only() -> None:
+    # "Within N days ...:" over "(a) The X shall:" over verb items: each item is a duty with the outer
+    # deadline; the inner lead-ins are not rows of their own.
+    text = (
+        "Sec. 2. Port Resilience. Within 45 days of the date of this order:\n\n"
+        "(a) The Secretary of Transportation shall:\n\n"
+        "(i) assess the capacity of inland ports; and\n\n"
+        "(ii) publish a list of priority corridors;\n\n"
+        "(b) The Secretary of Labor and the Secretary of Energy shall:\n\n"
+        "(i) identify workforce shortages in freight logistics.\n\n"
+        "Sec. 3. Definitions. As used in this order, the term port means a harbor."
+    )
+    obs = _run(text, issued=dt.date(2025, 5, 1))
+    assert [o.action for o in obs] == [
+        "assess the capacity of inland ports",
+        "publish a list of priority corridors",
+        "identify workforce shortages in freight logistics",
+    ]
+    assert {o.due.date for o in obs} == {dt.date(2025, 6, 15)}
+    assert [o.actor for o in obs][:2] == ["Secretary of Transportation"] * 2
+    assert all(not o.quote.endswith("shall:") for o in obs)
+
+
 def test_verb_lead_in_with_object_items_is_one_row() -> None:
     text = (
         "(k) The Secretary of the Treasury shall, not later than 240 days after the date of this order, "

@@ -220,8 +220,9 @@ def extract(doc: Document, policy: DatePolicy = DatePolicy()) -> list[Obligation
                 inherit_cue = _leadin_cue(ctx, u.leadin)
             if duty and not deadlines and lead_toks and _items_take_deadline(ctx, u.leadin):
                 inherited_from = lead_toks[-1]
-        if u.is_leadin and deadlines and _items_take_deadline(ctx, u):
-            continue
+        if u.is_leadin and (deadlines or inherited_from is not None) and _items_take_deadline(ctx, u):
+            continue  # its items carry the deadline (its own, or one from a lead-in above: "Within 60
+            # days of the date of this order:" over "(a) The Secretary shall:" over its items)
         rows: list[tuple[TimeToken, TimeToken | None, Cue | None, int, int, list[str]]] = []
         if inherited_from is not None:
             cue = ucues[0] if ucues else inherit_cue
