@@ -365,6 +365,20 @@ def test_deadline_lead_in_over_actor_lead_ins_gives_rows_for_items_only() -> Non
     assert all(not o.quote.endswith("shall:") for o in obs)
 
 
+@pytest.mark.parametrize(
+    "citation",
+    ["42 U.S.C. 1395w-3a(b)", "40 C.F.R. 60.5 and 60.7", "(50 U.S.C. 4501 et seq.)", "Pub. L. 117-58, 135 Stat. 429"],
+)
+def test_abbreviation_in_a_citation_does_not_end_the_quote(citation: str) -> None:
+    text = (
+        "Within 90 days of the date of this order, the Administrator shall revise the guidance issued under "
+        f"{citation} to cover rural grantees."
+    )
+    ob = _one(text, issued=dt.date(2025, 4, 15))
+    assert ob.quote.endswith("to cover rural grantees.")
+    assert ob.due.date == dt.date(2025, 7, 14)
+
+
 def test_verb_lead_in_with_object_items_is_one_row() -> None:
     text = (
         "(k) The Secretary of the Treasury shall, not later than 240 days after the date of this order, "

@@ -9,6 +9,7 @@ from itertools import pairwise
 from tracker.extract.actors import Cue
 from tracker.extract.context import _Ctx
 from tracker.extract.patterns import TimeToken
+from tracker.extract.sentences import _abbrev_before
 
 
 def _split_points(ctx: _Ctx, start: int, end: int, toks: list[TimeToken]) -> list[tuple[int, int]]:
@@ -82,6 +83,9 @@ def _clause(ctx: _Ctx, s: int, e: int, tok: TimeToken, cue: Cue, actor: str) -> 
     start = min(start, cue.start)
     core = max(cue.end + 12, tok.end if in_span else 0)
     m = _CLAUSE_END.search(text, min(core, e), e)
+    # a "." after an abbreviation ("42 U.S.C. 1315a", "et seq. and") ends no clause
+    while m is not None and _abbrev_before(text, max(s, m.start() - 39), m.start()):
+        m = _CLAUSE_END.search(text, m.start() + 1, e)
     end = m.start() if m else e
     end = max(end, min(e, cue.end + 1))
     return _trim(text, start, end) if start < end else _trim(text, s, e)
