@@ -367,7 +367,12 @@ def test_deadline_lead_in_over_actor_lead_ins_gives_rows_for_items_only() -> Non
 
 @pytest.mark.parametrize(
     "citation",
-    ["42 U.S.C. 1395w-3a(b)", "40 C.F.R. 60.5 and 60.7", "(50 U.S.C. 4501 et seq.)", "Pub. L. 117-58, 135 Stat. 429"],
+    [
+        "42 U.S.C. 1395w-3a(b)",
+        "40 C.F.R. 60.5 and 60.7",
+        "(50 U.S.C. 4501 et seq.)",
+        "Pub. L. 117-58, 135 Stat. 429",
+    ],
 )
 def test_abbreviation_in_a_citation_does_not_end_the_quote(citation: str) -> None:
     text = (
