@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pypdf import PdfWriter
 
 from tracker.errors import BadInput, UsageError
+from tracker.extract import extract
 from tracker.extract.readers import (
     SIDECAR_SUFFIX,
     format_for,
@@ -187,6 +188,42 @@ def test_corpus_text_reads_as_its_file_with_sidecar_dates(path: Path) -> None:
         expected = D.fromisoformat(meta[key]) if meta.get(key) else None
         assert getattr(doc, key) == expected, key
     assert dict(doc.meta) == meta
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
+@pytest.mark.parametrize("path", corpus_texts(), ids=lambda path: path.stem)
+def test_corpus_text_without_sidecar_is_dated_only_by_its_own_signature_block(path: Path) -> None:
+    # With no metadata, a presidential text is dated by "THE WHITE HOUSE, <date>." at its end, and its kind
+    # comes from its opening formula; what this finds must agree with the sidecar, and other texts
+    # (articles, rules, a statute, a memorandum signed without the block) stay undated.
+    meta = json.loads(Path(sidecar_path_for(str(path))).read_bytes())
+    doc = read(str(path), path.read_bytes())
+    text = path.read_text(encoding="utf-8")
+    if "THE WHITE HOUSE" in text[-3000:]:
+        assert doc.issued == D.fromisoformat(meta["issued"])
+        assert doc.meta["issued_from"].startswith("signature block: THE WHITE HOUSE")
+    else:
+        assert doc.issued is None
+    assert doc.kind in ("unknown", meta["kind"])
+    if meta["kind"] == "executive_order":
+        assert doc.kind == "executive_order"
+
+
+def test_signature_block_dates_the_order_not_an_order_it_cites() -> None:
+    text = (
+        "Executive Order\n\nBy the authority vested in me as President by the Constitution and the laws of "
+        "the United States of America, it is hereby ordered:\n\nSection 1. Policy. Executive Order 14100 of "
+        "June 2, 2023 (Harbor Safety), is amended.\n\nSec. 2. Within 60 days of the date of this order, the "
+        "Secretary of Transportation shall publish a harbor plan.\n\nTHE WHITE HOUSE,\n\n    March 3, 2025."
+    )
+    doc = read("order.txt", text.encode())
+    assert (doc.kind, doc.issued) == ("executive_order", D(2025, 3, 3))
+    (ob,) = extract(doc)
+    assert ob.due.date == D(2025, 5, 2)
+    assert ob.anchor.source == "signature block: THE WHITE HOUSE, March 3, 2025"
+    # a report that mentions the White House in prose is not dated by it
+    article = read("news.txt", b"Officials at the White House said on March 3, 2025 that the plan is late.\n")
+    assert (article.kind, article.issued) == ("unknown", None)
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")

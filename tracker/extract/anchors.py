@@ -83,7 +83,8 @@ def classify(anchor_text: str, doc: Document, report: ReportAnchor | None = None
     t = anchor_text.strip()
     m = ISSUED_RX.match(t)
     if m and not (report and doc.issued is None):
-        return Anchor(AnchorKind.ISSUED, doc.issued, t[: m.end()], "document metadata: issued")
+        source = doc.meta.get("issued_from") or "document metadata: issued"
+        return Anchor(AnchorKind.ISSUED, doc.issued, t[: m.end()], source)
     if (m or REPORTED_ISSUED_RX.match(t)) and report is not None:
         mm = m or REPORTED_ISSUED_RX.match(t)
         return Anchor(AnchorKind.ISSUED, report.date, t[: mm.end()] if mm else t, report.source)

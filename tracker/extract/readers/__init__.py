@@ -20,7 +20,7 @@ from tracker.model import Document
 from ._common import MARKDOWN_LINK, fail, require_text
 from .article import read_fr_json, read_json
 from .html import read_html
-from .instruments import instrument_from_title, kind_from_title
+from .instruments import instrument_from_title, kind_from_title, signed_instrument
 from .markdown import read_markdown
 from .pdf import read_pdf
 from .text import SIDECAR_SUFFIX, apply_sidecar, read_text, sidecar_path_for
@@ -128,6 +128,25 @@ def read(source: str, data: bytes, *, sidecar: bytes | None = None, fmt: str | N
     if sidecar is not None:
         doc = apply_sidecar(doc, bytes(sidecar), sidecar_path_for(source))
     require_text(doc.text, source)
+    if doc.issued is None and doc.kind in _SIGNED_KINDS:
+        doc = _signed(doc)
     return dataclasses.replace(
         doc, fields=MappingProxyType(dict(doc.fields)), meta=MappingProxyType(dict(doc.meta))
+    )
+
+
+_SIGNED_KINDS = ("unknown", "executive_order", "memorandum", "proclamation")
+
+
+def _signed(doc: Document) -> Document:
+    """A presidential instrument read without its date: the kind from its opening formula (when unknown)
+    and the signing date from its signature block, which the anchor's explanation then names."""
+    kind, signed, block = signed_instrument(doc.text)
+    if signed is None:
+        return dataclasses.replace(doc, kind=kind) if kind and doc.kind == "unknown" else doc
+    return dataclasses.replace(
+        doc,
+        kind=kind if kind and doc.kind == "unknown" else doc.kind,
+        issued=signed,
+        meta={**doc.meta, "issued_from": f"signature block: {block}"},
     )

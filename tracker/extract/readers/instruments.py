@@ -87,3 +87,33 @@ def kind_from_title(title: str | None) -> str:
         if title and pattern.match(title):
             return kind
     return "unknown"
+
+
+# A presidential instrument as signed: its opening formula names its kind, and the signature block at its
+# end ("THE WHITE HOUSE,\n    March 25, 2025.") dates it. Read only from a document that states neither
+# in metadata; a report about an order quotes neither the formula with its "By the authority" nor the block.
+_AUTHORITY = re.compile(r"\bby\s+(?:virtue\s+of\s+)?the\s+authority\s+vested\s+in\s+me\b", re.IGNORECASE)
+_FORMULAS = (
+    (re.compile(r"\bMEMORANDUM\s+FOR\b"), "memorandum"),
+    (re.compile(r"\bdo\s+hereby\s+proclaim\b", re.IGNORECASE), "proclamation"),
+    # "it is hereby ordered", "I hereby order"
+    (re.compile(r"\bhereby\s+order(?:ed)?\b", re.IGNORECASE), "executive_order"),
+)
+_SIGNATURE = re.compile(rf"\bTHE\s+WHITE\s+HOUSE\s*,?\s*{_LONG_DATE}")
+_HEAD, _TAIL = 4000, 3000  # how far into the text the formula, and from its end the block, may lie
+
+
+def signed_instrument(text: str) -> tuple[str | None, dt.date | None, str]:
+    """(kind from the opening formula or None, date of the signature block or None, the block as
+    written). The kind needs the formula and "By the authority vested in me" near the start; the date
+    is the last signature block near the end."""
+    head = text[:_HEAD]
+    kind = None
+    if _AUTHORITY.search(head):
+        kind = next((k for rx, k in _FORMULAS if rx.search(head if k != "proclamation" else text)), None)
+    tail_start = max(0, len(text) - _TAIL)
+    blocks = list(_SIGNATURE.finditer(text, tail_start))
+    if not blocks:
+        return kind, None, ""
+    block = blocks[-1]
+    return kind, parse_date(block.group(1)), " ".join(block.group(0).split())
