@@ -259,6 +259,22 @@ ACTORS = [
         "June 30, 2026.",
         "Persons wishing to testify",
     ),
+    # a serial list of officials is the subject; a consultee list after "in consultation with" is not
+    (
+        "Within 180 days of the date of this order, the Secretary of State, the Secretary of the Interior, "
+        "and the Administrator of General Services shall deliver a joint report.",
+        "Secretary of State, Secretary of the Interior, and Administrator of General Services",
+    ),
+    (
+        "The Secretary of Energy, in consultation with the Secretary of State, the Secretary of Labor, and "
+        "the Chair, shall publish a plan within 90 days of the date of this order.",
+        "Secretary of Energy",
+    ),
+    (
+        "Within 30 days of the date of this order, the Director, the Chair of the Council of Economic "
+        "Advisers, and the heads of other relevant agencies, as appropriate, shall submit a list.",
+        "Director, Chair of the Council of Economic Advisers, and heads of other relevant agencies",
+    ),
     # a conjunction between two time phrases is no subject
     (
         "As soon as practicable, but not later than 180 days after the date of this order, the Director, in "

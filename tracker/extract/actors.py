@@ -196,42 +196,35 @@ def subject_before(text: str, clause_start: int, cue: Cue, tokens: list[tuple[in
     m = _FIRST_MODAL.search(chunk) if has_modal else None  # `in` is cheaper than a scan for white space
     if m:  # "All parties ... should participate in a conference to be held": the subject of the first modal
         chunk = chunk[: m.start()]
-    # The subject is the first segment after the introductory phrases.
-    for part in _PARTS.split(chunk):
+    # The subject is the first segment after the introductory phrases, with the names a serial list joins
+    # to it ("the Secretary of State, the Secretary of Defense, and the Secretary of Labor shall").
+    parts = _PARTS.split(chunk)
+    for i, part in enumerate(parts):
         p = _subject_np(part.strip())
         if not p or (_INTRO.match(p) and not _ALL_EACH.match(p)):
             continue
-        return _clean_np(_subject_np(p))
+        return _clean_np(_subject_np(p) + _serial_rest(parts[i + 1 :]))
     return ""
 
 
-PRONOUNS = {"he", "she", "they", "it"}
-_TITLE = (
-    r"(?:Secretary|Administrator|Director|Attorney\s+General|Chair(?:man|woman|person)?|Commissioner|Coordinator"
-    r"|Advis[eo]r|Counsel|Governor|Officer|Representative|Ambassador|Comptroller|Inspector\s+General)"
-)
-_BODY = r"(?:Council|Commission|Board|Agency|Department|Office|Committee|Administration|Service|Task\s+Force)"
-_OF_NAME = (
-    r"(?:\s+(?:of|for|on)\s+(?:the\s+)?[A-Z][\w.&’'-]*"
-    r"(?:\s+(?:and\s+|of\s+(?:the\s+)?|for\s+)?[A-Z][\w.&’'-]*)*)?"
-)
-_PERSON_NP = re.compile(rf"\b(?:[A-Z][\w.’'-]*\s+){{0,3}}?{_TITLE}\b{_OF_NAME}")
-_BODY_NP = re.compile(rf"\b(?:[A-Z][\w.’'-]*\s+){{0,4}}?{_BODY}\b{_OF_NAME}")
+_NAME = re.compile(r"(?:the\s+)?(?:[A-Z]|heads?\s+of\s)[^\s]*(?:\s+\S+){0,14}")
+_THE = re.compile(r"^((?:and|or)\s+)?the\s+")  # a name's own "the" ("and the Secretary" → "and Secretary")
+_LAST_NAME = re.compile(r"(?:and|or)\s+" + _NAME.pattern)
 
 
-def resolve_pronoun(text: str, start: int, end: int, pronoun: str) -> str:
-    """The nearest named officer before a pronoun subject ("If the FEMA Administrator receives ..., she
-    will"): a titled person for "he"/"she", a titled person or a body for "they"/"it"; '' when none."""
-    chunk = text[start:end]
-    found = list(_PERSON_NP.finditer(chunk))
-    if pronoun.lower() in ("it", "they"):
-        found += list(_BODY_NP.finditer(chunk))
-    found = [m for m in found if not re.match(r"(?:The|This|That|These|In|If|When|As)\s+[a-z]", m.group(0))]
-    if not found:
-        return ""
-    best = max(found, key=lambda m: m.start())
-    np = re.sub(r"^(?:The|If|When|As|And|But|Additionally|Also)\s+", "", best.group(0))
-    return _clean_np(np)
+def _serial_rest(parts: list[str]) -> str:
+    """ ", B, and C" (each name without its "the") when `parts` open with names ("the B", capitalised) up
+    to one that starts with "and"/"or" and a name; "" otherwise (a consultee, an appositive or a qualifier
+    follows the subject)."""
+    names = []
+    for part in parts:
+        p = part.strip()
+        if _LAST_NAME.fullmatch(p):
+            return "".join(", " + _THE.sub(r"\1", n) for n in [*names, p])
+        if not _NAME.fullmatch(p) or _INTRO.match(p):
+            return ""
+        names.append(p)
+    return ""
 
 
 _RUN_IN_HEADING = re.compile(r"^\s*(?:[“\"]?\([\w]{1,5}\)\s*)?[“\"]?[A-Z][^—.]{0,200}\.—")

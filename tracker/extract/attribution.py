@@ -7,9 +7,38 @@ from __future__ import annotations
 
 import re
 
-from tracker.extract.actors import PRONOUNS, Cue, is_passive, resolve_pronoun, subject_before
+from tracker.extract.actors import Cue, _clean_np, is_passive, subject_before
 from tracker.extract.context import _Ctx, _valid_cues
 from tracker.extract.segment import Unit
+
+PRONOUNS = {"he", "she", "they", "it"}
+_TITLE = (
+    r"(?:Secretary|Administrator|Director|Attorney\s+General|Chair(?:man|woman|person)?|Commissioner|Coordinator"
+    r"|Advis[eo]r|Counsel|Governor|Officer|Representative|Ambassador|Comptroller|Inspector\s+General)"
+)
+_BODY = r"(?:Council|Commission|Board|Agency|Department|Office|Committee|Administration|Service|Task\s+Force)"
+_OF_NAME = (
+    r"(?:\s+(?:of|for|on)\s+(?:the\s+)?[A-Z][\w.&’'-]*"
+    r"(?:\s+(?:and\s+|of\s+(?:the\s+)?|for\s+)?[A-Z][\w.&’'-]*)*)?"
+)
+_PERSON_NP = re.compile(rf"\b(?:[A-Z][\w.’'-]*\s+){{0,3}}?{_TITLE}\b{_OF_NAME}")
+_BODY_NP = re.compile(rf"\b(?:[A-Z][\w.’'-]*\s+){{0,4}}?{_BODY}\b{_OF_NAME}")
+
+
+def resolve_pronoun(text: str, start: int, end: int, pronoun: str) -> str:
+    """The nearest named officer before a pronoun subject ("If the FEMA Administrator receives ..., she
+    will"): a titled person for "he"/"she", a titled person or a body for "they"/"it"; '' when none."""
+    chunk = text[start:end]
+    found = list(_PERSON_NP.finditer(chunk))
+    if pronoun.lower() in ("it", "they"):
+        found += list(_BODY_NP.finditer(chunk))
+    found = [m for m in found if not re.match(r"(?:The|This|That|These|In|If|When|As)\s+[a-z]", m.group(0))]
+    if not found:
+        return ""
+    best = max(found, key=lambda m: m.start())
+    np = re.sub(r"^(?:The|If|When|As|And|But|Additionally|Also)\s+", "", best.group(0))
+    return _clean_np(np)
+
 
 _BY_AGENT = re.compile(
     r"\s+be\s+\w+ed\s+by\s+((?:all|each|the|any)\s+[a-z][\w\s]{2,40}?)(?=\s+(?:by|within|not)\b|[,.])"
