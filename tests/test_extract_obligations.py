@@ -384,6 +384,29 @@ def test_abbreviation_in_a_citation_does_not_end_the_quote(citation: str) -> Non
     assert ob.due.date == dt.date(2025, 7, 14)
 
 
+def test_item_verb_follows_its_qualifiers_and_a_later_sentence_only_elaborates() -> None:
+    text = (
+        "Sec. 4. Harbor Dredging. Within 30 days of the date of this order:\n\n"
+        "(a) The Secretary of the Army shall:\n\n"
+        "(i) acting through the Chief of Engineers, and in consultation with the Secretary of Commerce, the "
+        "Secretary of Transportation, and the heads of other relevant agencies, publish a dredging schedule;"
+        "\n\n"
+        "(ii) establish a permit review process for disposal sites. The process should ensure timely "
+        "decisions for small ports; and\n\n"
+        "(iii) within 10 days of publishing the schedule, and in cooperation with port authorities, notify "
+        "affected shippers."
+    )
+    obs = _run(text, issued=dt.date(2025, 6, 2))
+    assert [o.action for o in obs] == [
+        "publish a dredging schedule",
+        "establish a permit review process for disposal sites",
+        "notify affected shippers",
+    ]
+    assert {o.actor for o in obs} == {"Secretary of the Army"}
+    assert [o.due.date for o in obs] == [dt.date(2025, 7, 2), dt.date(2025, 7, 2), None]
+    assert all(o.modal == "shall" for o in obs)
+
+
 def test_verb_lead_in_with_object_items_is_one_row() -> None:
     text = (
         "(k) The Secretary of the Treasury shall, not later than 240 days after the date of this order, "

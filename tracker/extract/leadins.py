@@ -14,6 +14,7 @@ from tracker.extract.segment import Unit
 _QUALIFIER = re.compile(
     r"^(?:within|consistent|as\s|to\s+the\s+extent|in\s+(?:consultation|coordination|collaboration)|through|acting"
     r"|and|or|subject|where|pursuant|not\s+later|no\s+later|in\s+accordance|after\s+consultation|jointly|also"
+    r"|in\s+cooperation"
     r"|respectively|each|where\s+appropriate|\x00)",
     re.I,
 )
@@ -134,3 +135,28 @@ def _leadin_cue(ctx: _Ctx, lead: Unit | None) -> Cue | None:
         lead = lead.leadin
         depth += 1
     return None
+
+
+# A name in a list of consultees ("the Secretary of State", "and the heads of other relevant agencies").
+_LISTED_NAME = re.compile(r"(?:(?:and|or)\s+)?(?:the\s+)?(?:[A-Z]|heads?\s+of\s)\S*(?:\s+\S+){0,14}")
+
+
+def item_verb_start(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> int:
+    """Where an item's own verb phrase begins, past its leading qualifiers and time phrases ("(i) acting
+    through the Administrator, and in consultation with the Secretary of State, the Secretary of the
+    Interior, and the Chair, expedite ..." → "expedite ..."): each comma-separated part that is a
+    qualifier, a time phrase, or a name listed after a qualifier is skipped."""
+    pos, listing = start, False
+    while True:
+        comma = text.find(",", pos, end)
+        if comma < 0:
+            return pos
+        part = text[pos:comma].strip()
+        timed = any(s <= pos + 1 and comma <= e + 1 for s, e in spans)
+        if _QUALIFIER.match(part) or timed:
+            listing = not timed
+        elif not (listing and _LISTED_NAME.fullmatch(part)):
+            return pos
+        pos = comma + 1
+        while pos < end and text[pos] == " ":
+            pos += 1

@@ -37,12 +37,14 @@ from tracker.extract.leadins import (
     _leadin_cue,
     _leadin_mode,
     _leadin_tokens,
+    item_verb_start,
 )
 from tracker.extract.numbers import ref_date
 from tracker.extract.patterns import TimeToken
 from tracker.extract.prefilter import may_hold
 from tracker.extract.scan import tokenize
 from tracker.extract.segment import Unit, segment
+from tracker.extract.sentences import sentences
 from tracker.model import Anchor, AnchorKind, DatePolicy, Document, DueDate, Obligation, Span, Step
 
 _MAY_RELATIONS = {"on_or_before", "not_later_than", "no_later_than", "by", "within"}
@@ -208,6 +210,13 @@ def extract(doc: Document, policy: DatePolicy = DatePolicy()) -> list[Obligation
             ucues = [
                 c for c in ucues if not _relative_before(text, max(u.body_start + 1, c.start - 80), c.start)
             ]
+        if u.leadin is not None and u.first_in_item and ucues and not toks:
+            # An item paragraph without a time phrase stays one unit: under a lead-in with no verb of its
+            # own ("The Secretary shall:"), a cue only in a later sentence ("... The process should ensure
+            # ...") elaborates the item; the item's duty is its first sentence under the lead-in's modal.
+            first_end = sentences(text, u.start, u.end)[0][1]
+            if ucues[0].start >= first_end and _leadin_mode(ctx, u.leadin) == "bare":
+                ucues = []
         ctx.unit_index = i
         deadlines = [t for t in toks if t.kind != "recur"]
         inherited_from: TimeToken | None = None
@@ -346,10 +355,16 @@ def _build(
         actor = _leadin_actor(ctx, u) or _section_actor(ctx, u)
         if not actor:
             flags.append("inferred_actor")
-        action = action_after(text, Cue("item", "", u.body_start, u.body_start), u.end, spans)
+        verb = item_verb_start(text, u.body_start, u.end, spans)
+        stop = sentences(text, verb, u.end)[0][1] if ". " in text[verb : u.end] else u.end
+        action = action_after(text, Cue("item", "", verb, verb), stop, spans)
     else:
         passive = is_passive(text, cue)
-        actor = _actor(ctx, u, s if s <= cue.start else u.body_start, cue, spans, flags, passive)
+        clause_start = s if s <= cue.start else u.body_start
+        if "inherited" in flags and ". " in text[clause_start : cue.start]:
+            # an unsplit item paragraph: the subject is in the cue's own sentence
+            clause_start = sentences(text, clause_start, cue.start)[-1][0]
+        actor = _actor(ctx, u, clause_start, cue, spans, flags, passive)
         action = action_after(text, cue, min(u.end, max(e, cue.end + 1)), spans)
         if passive:
             action = passive_action(text, s if s <= cue.start else u.body_start, cue) or action
