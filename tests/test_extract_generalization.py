@@ -374,3 +374,22 @@ def test_actions_are_short_verb_phrases(text: str, action: str) -> None:
     ob = _one(text, kind=kind)
     assert ob.action == action
     assert len(ob.action.split()) <= 10
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        (
+            "Within 180 days of the date of this order, the Secretary shall evaluate and, if appropriate, "
+            "propose regulations on drug importation.",
+            "evaluate",
+        ),
+        (
+            "Within 90 days of the date of this order, the Task Force shall identify existing Federal "
+            "resources on which grantees may draw.",
+            "identify existing Federal resources",
+        ),
+    ],
+)
+def test_action_cut_at_a_stop_never_ends_on_a_leading_word(text: str, action: str) -> None:
+    assert _one(text).action == action

@@ -341,10 +341,11 @@ def action_after(text: str, cue: Cue, end: int, tokens: list[tuple[int, int]]) -
     low = lowered_for_ci(chunk)
     m = _STOP.search(chunk) if low is None else _STOP_LOWER.search(low)
     words = (chunk[: m.start()] if m else chunk).split()
-    if len(words) > ACTION_WORDS:  # cut short: never end on a word that only leads into the rest
-        words = words[:ACTION_WORDS]
-        while len(words) > 2 and words[-1].lower().strip(",;:") in _DANGLING:
-            words.pop()
+    # cut short at ten words or at a stop ("evaluate and, if appropriate, propose"): never end on a word
+    # that only leads into the rest
+    words = words[:ACTION_WORDS]
+    while len(words) > 1 and words[-1].lower().strip(",;:") in _DANGLING:
+        words.pop()
     return " ".join(words).strip(" ,.;:")
 
 
