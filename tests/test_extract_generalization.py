@@ -393,3 +393,16 @@ def test_actions_are_short_verb_phrases(text: str, action: str) -> None:
 )
 def test_action_cut_at_a_stop_never_ends_on_a_leading_word(text: str, action: str) -> None:
     assert _one(text).action == action
+
+
+def test_passive_item_under_a_thing_takes_the_sections_actor() -> None:
+    text = (
+        "Sec. 5. Grid Reserve. (a) Within 30 days of the date of this order, the Secretary of Energy shall "
+        "develop a reserve margin method.\n\n(b) The method shall:\n\n(i) cover each region; and\n\n"
+        "(ii) be published on the Department of Energy website within 90 days of the date of this order."
+    )
+    obs = _run(text)
+    assert [(o.actor, o.due.date) for o in obs] == [
+        ("Secretary of Energy", _after(30)),
+        ("Secretary of Energy", _after(90)),
+    ]

@@ -74,18 +74,37 @@ def _actor(
     return actor
 
 
-def _section_actor(ctx: _Ctx, unit: Unit) -> str:
-    """The subject of the nearest earlier active duty in the same section (for passive clauses)."""
+def _section_actor(ctx: _Ctx, unit: Unit, past_leadins: bool = False) -> str:
+    """The subject of the nearest earlier active duty in the same section (for passive clauses); with
+    `past_leadins`, not one of the unit's own lead-ins (whose subject a passive item acts upon)."""
+    skip = set()
+    lead = unit.leadin if past_leadins else None
+    while lead is not None:
+        skip.add(lead.start)
+        lead = lead.leadin
     j = ctx.unit_index - 1
     while j >= 0 and ctx.units[j].section == unit.section and ctx.unit_index - j < 60:
         prev = ctx.units[j]
-        pc = _valid_cues(ctx, prev)
+        pc = _valid_cues(ctx, prev) if prev.start not in skip else None
         if pc and not is_passive(ctx.text, pc[0]):
             a = _unit_subject(ctx, prev, pc[0])
             if a and not _PRONOUN_SUBJECT.match(a):
                 return a
         j -= 1
     return ""
+
+
+_BE_PARTICIPLE = re.compile(r"(?:also\s+)?be\s+\w+(?:ed|en|wn|ld|ne|de)\b")
+
+
+def _item_actor(ctx: _Ctx, unit: Unit, verb: int) -> str:
+    """The actor of an item that takes its lead-in's modal, its verb phrase starting at `verb`: the
+    lead-in's subject, but for a passive item ("be published ...") under "This methodology shall:",
+    whose subject is acted upon, the section's official first."""
+    passive = _BE_PARTICIPLE.match(ctx.text, verb, unit.end) is not None
+    return (
+        (passive and _section_actor(ctx, unit, True)) or _leadin_actor(ctx, unit) or _section_actor(ctx, unit)
+    )
 
 
 def _leadin_actor(ctx: _Ctx, unit: Unit) -> str:

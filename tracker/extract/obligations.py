@@ -27,7 +27,7 @@ from tracker.extract.anchors import (
     report_anchor,
     reported_instrument,
 )
-from tracker.extract.attribution import _actor, _leadin_actor, _section_actor
+from tracker.extract.attribution import _actor, _item_actor
 from tracker.extract.clauses import _clause, _split_points, _trim
 from tracker.extract.context import _Ctx, _cue_for, _lowered, _valid_cues
 from tracker.extract.deadlines import expr_of
@@ -352,10 +352,10 @@ def _build(
         flags.append("goal_wording")
     spans = [(t.start, t.end) for t in toks]
     if cue.start < u.start or cue.start >= u.end:  # inherited from a lead-in
-        actor = _leadin_actor(ctx, u) or _section_actor(ctx, u)
+        verb = item_verb_start(text, u.body_start, u.end, spans)
+        actor = _item_actor(ctx, u, verb)
         if not actor:
             flags.append("inferred_actor")
-        verb = item_verb_start(text, u.body_start, u.end, spans)
         stop = sentences(text, verb, u.end)[0][1] if ". " in text[verb : u.end] else u.end
         action = action_after(text, Cue("item", "", verb, verb), stop, spans)
     else:
