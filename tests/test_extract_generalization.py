@@ -406,3 +406,12 @@ def test_passive_item_under_a_thing_takes_the_sections_actor() -> None:
         ("Secretary of Energy", _after(30)),
         ("Secretary of Energy", _after(90)),
     ]
+
+
+def test_two_deadlines_joined_by_and_split_without_losing_a_character() -> None:
+    text = "The Board shall act within 30 days of the date of this order and by May 1, 2027."
+    first, second = _run(text)
+    assert first.quote == "The Board shall act within 30 days of the date of this order and"
+    assert second.quote == "by May 1, 2027."
+    assert (first.action, second.action) == ("act", "act")
+    assert second.due.date == dt.date(2027, 5, 1)

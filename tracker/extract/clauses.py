@@ -21,7 +21,7 @@ def _split_points(ctx: _Ctx, start: int, end: int, toks: list[TimeToken]) -> lis
         cut = max(between.rfind(","), between.rfind(";"))
         c = a.end + cut if cut >= 0 else b.start
         spans.append((s, c))
-        s = c + 1
+        s = c + 1 if cut >= 0 else c  # past the comma or semicolon, if the cut is at one
         while s < b.start and ctx.text[s] == " ":
             s += 1
     spans.append((s, end))
