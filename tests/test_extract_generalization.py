@@ -415,3 +415,16 @@ def test_two_deadlines_joined_by_and_split_without_losing_a_character() -> None:
     assert second.quote == "by May 1, 2027."
     assert (first.action, second.action) == ("act", "act")
     assert second.due.date == dt.date(2027, 5, 1)
+
+
+def test_an_amount_is_never_the_actor_of_an_appropriation() -> None:
+    text = (
+        "SEC. 50101. HARBOR FUND.\n\n(a) In general.—In addition to amounts otherwise available, there is "
+        "appropriated to the Maritime Administration for fiscal year 2025, out of any money in the Treasury "
+        "not otherwise appropriated, $40,000,000, to remain available until September 30, 2030, of which "
+        "$12,500,000 shall be obligated not later than September 30, 2026."
+    )
+    ob = _one(text, kind="statute")
+    assert ob.actor == "Maritime Administration"
+    assert ob.action == "obligate $12,500,000"
+    assert ob.due.date == dt.date(2026, 9, 30)

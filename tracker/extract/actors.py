@@ -57,7 +57,8 @@ _ALL_EACH = re.compile(r"(?:All|Each|Any)\b")
 _ENUM_HEAD = re.compile(r"^[“\"]?\([a-zA-Z0-9]{1,5}\)\s*")
 _CAPS_HEAD = re.compile(r"^[“\"]?[A-Z][A-Z ,’'-]+\.(?:—|\s*$)")
 _RUN_IN = re.compile(r"^[“\"]?[A-Z][\w ,’'-]+\.—")
-_SUBJECT_END = re.compile(r",|\s(?:for\s+which|which|that|who|under|described|pursuant)\s")
+_COMMA = re.compile(r",(?!\d{3}\b)")  # not the commas of "$12,500,000"
+_SUBJECT_END = re.compile(r",(?!\d{3}\b)|\s(?:for\s+which|which|that|who|under|described|pursuant)\s")
 _LEAD_ADVERBS = re.compile(
     r"^[\s,]*(?:(?:also|jointly|subsequently|annually|immediately|promptly|hereby|,)\s*)*"
 )
@@ -81,7 +82,7 @@ def is_passive(text: str, cue: Cue) -> bool:
 _INTRO = re.compile(
     r"^(?:to\s|in\s|within\s|not\s+later|no\s+later|consistent|as\s|upon\s|after\s|by\s|starting|beginning|pursuant"
     r"|moving\s+forward|if\s|when\s|where\s|for\s|under\s|during\s|following\s|on\s|at\s|with\s|subject\s|notwithstanding"
-    r"|acting\s|through\s|(?:and|or|but|also)\b|further|additionally|moreover|therefore|thus|however|in\s+addition"
+    r"|acting\s|through\s|(?:and|or|but|also)\b|there\s+(?:is|are)\s|out\s+of\s|further|additionally|moreover|therefore|thus|however|in\s+addition"
     r"|to\s+the\s+extent|including|among|except|unless|once|before|until|while|because|since|each\s+of\s+the\s+following"
     r"|jointly|subsequently|as\s+appropriate|respectively|of\s|\(|[a-z]+ly\b)",
     re.I,
@@ -203,10 +204,13 @@ def subject_before(text: str, clause_start: int, cue: Cue, tokens: list[tuple[in
         p = _subject_np(part.strip())
         if not p or (_INTRO.match(p) and not _ALL_EACH.match(p)):
             continue
+        if _AMOUNT.match(p):
+            return ""  # an amount ("$700,000,000 shall be obligated") is what is acted upon, never an actor
         return _clean_np(_subject_np(p) + _serial_rest(parts[i + 1 :]))
     return ""
 
 
+_AMOUNT = re.compile(r"(?:(?:not\s+(?:less|more)\s+than|up\s+to|at\s+least)\s+)?[$\d]")
 _NAME = re.compile(r"(?:the\s+)?(?:[A-Z]|heads?\s+of\s)[^\s]*(?:\s+\S+){0,14}")
 _THE = re.compile(r"^((?:and|or)\s+)?the\s+")  # a name's own "the" ("and the Secretary" → "and Secretary")
 _LAST_NAME = re.compile(r"(?:and|or)\s+" + _NAME.pattern)
@@ -286,9 +290,11 @@ def passive_action(text: str, clause_start: int, cue: Cue) -> str:
     m = _BE_VERB.match(text, cue.end, cue.end + 40)
     if not m:
         return ""
-    subject = text[clause_start : cue.start]
-    subject = _SUBJECT_END.split(subject, 1)[0]
-    subject = _subject_np(subject.strip(' “"')).strip()
+    # the first comma segment that is no introductory phrase (else the last "of which $5"), to a relative word
+    segs = [p.strip(' “"') for p in _COMMA.split(text[clause_start : cue.start])]
+    relative = [p[9:] for p in segs if p.startswith("of which ")]
+    subject = relative[-1] if relative else next((p for p in segs if p and not _INTRO.match(p)), segs[0])
+    subject = _subject_np(_SUBJECT_END.split(subject, 1)[0]).strip()
     words = subject.split()
     if not words or len(words) > 8:
         return active_verb(m.group(1))

@@ -67,11 +67,28 @@ def _actor(
         actor = resolve_pronoun(ctx.text, max(0, unit.start - 1500), cue.start, actor) or actor
     if passive or not actor or cue.kind in ("inf", "copular", "proviso"):
         lead = _leadin_actor(ctx, unit)
-        fallback = lead or _section_actor(ctx, unit)
+        fallback = lead or _section_actor(ctx, unit) or _appropriated_to(ctx, unit, cue.start)
         if fallback and (passive or not actor):
             flags.append("inferred_actor")
             return fallback
     return actor
+
+
+# "there is appropriated to the Coast Guard for fiscal year 2025 ... $24,593,500,000": funds whose
+# obligation a later clause times are the recipient's to obligate.
+_APPROPRIATED_TO = re.compile(
+    r"\bappropriated\s+to\s+(?:the\s+)?([A-Z][\w.’'-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.’'-]*)*)"
+)
+
+
+def _appropriated_to(ctx: _Ctx, unit: Unit, end: int) -> str:
+    """The recipient named by the nearest "appropriated to X" in the unit's section, before `end`."""
+    j, found = ctx.unit_index, ""
+    while j > 0 and ctx.units[j - 1].section == unit.section and ctx.unit_index - j < 60:
+        j -= 1
+    for m in _APPROPRIATED_TO.finditer(ctx.text, ctx.units[j].start, end):
+        found = m.group(1)
+    return found
 
 
 def _section_actor(ctx: _Ctx, unit: Unit, past_leadins: bool = False) -> str:
