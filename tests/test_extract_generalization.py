@@ -428,3 +428,17 @@ def test_an_amount_is_never_the_actor_of_an_appropriation() -> None:
     assert ob.actor == "Maritime Administration"
     assert ob.action == "obligate $12,500,000"
     assert ob.due.date == dt.date(2026, 9, 30)
+
+
+def test_a_defined_short_name_is_named_in_full() -> None:
+    text = (
+        "Sec. 2. Review. (a) Within 60 days of the date of this order, the Secretary of Health and Human "
+        "Services (Secretary) shall propose guidance on drug pricing.\n\n(b) Within 90 days of the date of "
+        "this order, the Secretary shall publish a plan.\n\n(c) Within 120 days of the date of this order, "
+        "the Director of the Office of Management and Budget (the OMB Director) shall report on the plan; "
+        "the Secretary of Labor shall assist. Within 150 days of the date of this order, the OMB Director "
+        "shall issue guidance."
+    )
+    actors = [o.actor for o in _run(text)]
+    assert actors[:2] == ["Secretary of Health and Human Services"] * 2
+    assert actors[-1] == "Director of the Office of Management and Budget"

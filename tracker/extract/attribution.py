@@ -143,3 +143,36 @@ def _unit_subject(ctx: _Ctx, unit: Unit, cue: Cue) -> str:
     if found is None:
         found = ctx.subjects[unit.start] = subject_before(ctx.text, unit.body_start, cue, [])
     return found
+
+
+def defined_name(ctx: _Ctx, actor: str) -> str:
+    """The full name a document defined a short actor by ("the Secretary of Health and Human Services
+    (Secretary)", "the Director of the Office of Management and Budget (the OMB Director)"), or `actor`."""
+    if not actor or len(actor) > 40:
+        return actor
+    key = ("defined:" + actor, 0)
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = _definition(ctx.text, actor)
+    return found
+
+
+_NAME_LEAD = re.compile(r"(?:\b(?!(?:The|A|An|This|These|Such)\b)[A-Z][\w’'-]*\s+)+$")
+
+
+def _definition(text: str, short: str) -> str:
+    i = text.find(f"({short})")
+    if i < 0:
+        i = text.find(f"(the {short})")
+    if i < 0:
+        return short
+    before = text[max(0, i - 200) : i].rstrip()
+    ends = [m for rx in (_PERSON_NP, _BODY_NP) for m in rx.finditer(before) if m.end() == len(before)]
+    names = [m for m in ends if ". " not in m.group(0)]  # not run on from the sentence before
+    if not names:
+        return short
+    start = min(m.start() for m in names)
+    # and the capitalised words before it the patterns leave out ("White House ... Council")
+    lead = _NAME_LEAD.search(before, 0, start)
+    full = _clean_np(re.sub(r"^(?:The|And|Also)\s+", "", before[lead.start() if lead else start :]))
+    return full if full != short and len(full) > len(short) else short

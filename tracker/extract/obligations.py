@@ -27,7 +27,7 @@ from tracker.extract.anchors import (
     report_anchor,
     reported_instrument,
 )
-from tracker.extract.attribution import _actor, _item_actor
+from tracker.extract.attribution import _actor, _item_actor, defined_name
 from tracker.extract.clauses import _clause, _split_points, _trim
 from tracker.extract.context import _Ctx, _cue_for, _lowered, _valid_cues
 from tracker.extract.deadlines import expr_of
@@ -364,7 +364,7 @@ def _build(
         if "inherited" in flags and ". " in text[clause_start : cue.start]:
             # an unsplit item paragraph: the subject is in the cue's own sentence
             clause_start = sentences(text, clause_start, cue.start)[-1][0]
-        actor = _actor(ctx, u, clause_start, cue, spans, flags, passive)
+        actor = defined_name(ctx, _actor(ctx, u, clause_start, cue, spans, flags, passive))
         action = action_after(text, cue, min(u.end, max(e, cue.end + 1)), spans)
         if passive:
             action = passive_action(text, s if s <= cue.start else u.body_start, cue) or action
