@@ -77,18 +77,25 @@ def _actor(
 # "there is appropriated to the Coast Guard for fiscal year 2025 ... $24,593,500,000": funds whose
 # obligation a later clause times are the recipient's to obligate.
 _APPROPRIATED_TO = re.compile(
-    r"\bappropriated\s+to\s+(?:the\s+)?([A-Z][\w.’'-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.’'-]*)*)"
+    r"appropriated\s+to\s+(?:the\s+)?([A-Z][\w.’'-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.’'-]*)*)"
 )
 
 
 def _appropriated_to(ctx: _Ctx, unit: Unit, end: int) -> str:
-    """The recipient named by the nearest "appropriated to X" in the unit's section, before `end`."""
-    j, found = ctx.unit_index, ""
+    """The recipient named by the nearest "appropriated to X" in the unit's section, before `end` (the
+    section's appropriations found once per document)."""
+    j = ctx.unit_index
     while j > 0 and ctx.units[j - 1].section == unit.section and ctx.unit_index - j < 60:
         j -= 1
-    for m in _APPROPRIATED_TO.finditer(ctx.text, ctx.units[j].start, end):
-        found = m.group(1)
-    return found
+    key = ("appropriated", ctx.units[j].start)
+    found = ctx.memo.get(key)
+    if found is None:
+        k = ctx.unit_index
+        while k + 1 < len(ctx.units) and ctx.units[k + 1].section == unit.section:
+            k += 1
+        rx = _APPROPRIATED_TO.finditer(ctx.text, ctx.units[j].start, ctx.units[k].end)
+        found = ctx.memo[key] = [(m.start(), m.group(1)) for m in rx]
+    return next((name for at, name in reversed(found) if at < end), "")
 
 
 def _section_actor(ctx: _Ctx, unit: Unit, past_leadins: bool = False) -> str:
@@ -148,24 +155,27 @@ def _unit_subject(ctx: _Ctx, unit: Unit, cue: Cue) -> str:
 def defined_name(ctx: _Ctx, actor: str) -> str:
     """The full name a document defined a short actor by ("the Secretary of Health and Human Services
     (Secretary)", "the Director of the Office of Management and Budget (the OMB Director)"), or `actor`."""
-    if not actor or len(actor) > 40:
+    if not actor or len(actor) > 40 or actor.count(" ") > 3:
         return actor
-    key = ("defined:" + actor, 0)
-    found = ctx.memo.get(key)
+    shorts = ctx.memo.get(("defined", 0))
+    if shorts is None:  # each "(Short)" and "(the Short)" of the document, found in one pass
+        shorts = ctx.memo[("defined", 0)] = {}
+        for m in _DEFINED.finditer(ctx.text):
+            shorts.setdefault(m.group(1), m.start())
+    at = shorts.get(actor)
+    if at is None:
+        return actor
+    found = ctx.memo.get(("defined:" + actor, 0))
     if found is None:
-        found = ctx.memo[key] = _definition(ctx.text, actor)
+        found = ctx.memo[("defined:" + actor, 0)] = _definition(ctx.text, actor, at)
     return found
 
 
+_DEFINED = re.compile(r"\((?:the\s+)?([A-Z][A-Za-z&’'-]*(?: [A-Za-z&’'-]+){0,3})\)")  # up to four words
 _NAME_LEAD = re.compile(r"(?:\b(?!(?:The|A|An|This|These|Such)\b)[A-Z][\w’'-]*\s+)+$")
 
 
-def _definition(text: str, short: str) -> str:
-    i = text.find(f"({short})")
-    if i < 0:
-        i = text.find(f"(the {short})")
-    if i < 0:
-        return short
+def _definition(text: str, short: str, i: int) -> str:
     before = text[max(0, i - 200) : i].rstrip()
     ends = [m for rx in (_PERSON_NP, _BODY_NP) for m in rx.finditer(before) if m.end() == len(before)]
     names = [m for m in ends if ". " not in m.group(0)]  # not run on from the sentence before
