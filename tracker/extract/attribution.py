@@ -155,34 +155,38 @@ def _unit_subject(ctx: _Ctx, unit: Unit, cue: Cue) -> str:
 def defined_name(ctx: _Ctx, actor: str) -> str:
     """The full name a document defined a short actor by ("the Secretary of Health and Human Services
     (Secretary)", "the Director of the Office of Management and Budget (the OMB Director)"), or `actor`."""
-    if not actor or len(actor) > 40 or actor.count(" ") > 3:
-        return actor
-    shorts = ctx.memo.get(("defined", 0))
-    if shorts is None:  # each "(Short)" and "(the Short)" of the document, found in one pass
-        shorts = ctx.memo[("defined", 0)] = {}
-        for m in _DEFINED.finditer(ctx.text):
-            shorts.setdefault(m.group(1), m.start())
-    at = shorts.get(actor)
-    if at is None:
-        return actor
-    found = ctx.memo.get(("defined:" + actor, 0))
+    resolved = ctx.memo.get(("defined", 0))
+    if resolved is None:  # the short names of the document ("(Short)", "(the Short)"), found in one pass
+        resolved = ctx.memo[("defined", 0)] = dict.fromkeys(_DEFINED.findall(ctx.text), "")
+    found = resolved.get(actor)
     if found is None:
-        found = ctx.memo[("defined:" + actor, 0)] = _definition(ctx.text, actor, at)
+        return actor
+    if not found:
+        text = ctx.text
+        at = text.find(f"({actor})")
+        found = resolved[actor] = _definition(text, actor, at if at >= 0 else text.find(f"(the {actor})"))
     return found
 
 
 _DEFINED = re.compile(r"\((?:the\s+)?([A-Z][A-Za-z&’'-]*(?: [A-Za-z&’'-]+){0,3})\)")  # up to four words
-_NAME_LEAD = re.compile(r"(?:\b(?!(?:The|A|An|This|These|Such)\b)[A-Z][\w’'-]*\s+)+$")
+_NOT_NAME = frozenset(("The", "A", "An", "This", "These", "Such", "And", "Also"))
 
 
 def _definition(text: str, short: str, i: int) -> str:
-    before = text[max(0, i - 200) : i].rstrip()
-    ends = [m for rx in (_PERSON_NP, _BODY_NP) for m in rx.finditer(before) if m.end() == len(before)]
-    names = [m for m in ends if ". " not in m.group(0)]  # not run on from the sentence before
-    if not names:
-        return short
-    start = min(m.start() for m in names)
-    # and the capitalised words before it the patterns leave out ("White House ... Council")
-    lead = _NAME_LEAD.search(before, 0, start)
-    full = _clean_np(re.sub(r"^(?:The|And|Also)\s+", "", before[lead.start() if lead else start :]))
-    return full if full != short and len(full) > len(short) else short
+    """The name right before "(Short)" at `i`: its capitalised words and the "of", "the", "and", "for",
+    "on" between them, read back to the first other word; kept if it names an officer or a body."""
+    words = text[max(0, i - 200) : i].split()
+    name: list[str] = []
+    while words and (words[-1][:1].isupper() or words[-1] in _JOINERS) and words[-1] not in _NOT_NAME:
+        word = words.pop()
+        if any(c in word for c in ",;:.()"):
+            break
+        name.append(word)
+    while name and name[-1] in _JOINERS:  # no leading "the", "of"
+        name.pop()
+    full = " ".join(reversed(name))
+    return full if len(full) > len(short) and _OFFICE.search(full) else short
+
+
+_JOINERS = frozenset(("of", "the", "and", "for", "on", "&"))
+_OFFICE = re.compile(rf"\b(?:{_TITLE}|{_BODY})\b")
