@@ -349,8 +349,8 @@ def action_after(text: str, cue: Cue, end: int, tokens: list[tuple[int, int]]) -
     words = (chunk[: m.start()] if m else chunk).split()
     # cut short at ten words or at a stop ("evaluate and, if appropriate, propose"): never end on a word
     # that only leads into the rest
-    words = [w for w in words[:ACTION_WORDS] if w.strip(",.;:")]  # a time phrase blanked out leaves "."
-    while len(words) > 1 and words[-1].lower().strip(",;:") in _DANGLING:
+    words = words[:ACTION_WORDS]  # nor on a "." left by a time phrase blanked out
+    while len(words) > 1 and (words[-1].lower().strip(",;:") in _DANGLING or not words[-1].strip(",.;:")):
         words.pop()
     return " ".join(words).strip(" ,.;:")
 
