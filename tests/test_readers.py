@@ -226,6 +226,21 @@ def test_signature_block_dates_the_order_not_an_order_it_cites() -> None:
     assert (article.kind, article.issued) == ("unknown", None)
 
 
+def test_undated_order_text_never_borrows_the_date_of_an_order_it_cites() -> None:
+    text = (
+        "By the authority vested in me as President by the Constitution and the laws of the United States of "
+        "America, it is hereby ordered:\n\nSection 1. Executive Order 14100 of June 2, 2023, is amended."
+        "\n\nSec. 2. Within 60 days of the date of this order, the Secretary of Transportation shall publish "
+        "a harbor plan."
+    )
+    doc = read("order.txt", text.encode())
+    assert (doc.kind, doc.issued) == ("executive_order", None)
+    (ob,) = extract(doc)
+    assert (ob.anchor.text, ob.anchor.date, ob.due.date) == ("the date of this order", None, None)
+    assert ob.instrument is None and "reported" not in ob.flags
+    assert ob.confidence <= 0.8
+
+
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
 def test_corpus_instruments_and_gold_quotes() -> None:
     docs = {}

@@ -154,6 +154,9 @@ _PENALTIES = {
 }
 
 
+_DOCUMENT_DATES = (AnchorKind.ISSUED, AnchorKind.ENACTED, AnchorKind.PUBLISHED, AnchorKind.EFFECTIVE)
+
+
 def _confidence(cue: Cue, anchor: Anchor, flags: list[str], ctx: _Ctx) -> float:
     c = 0.95
     if is_hortatory(cue):
@@ -161,7 +164,7 @@ def _confidence(cue: Cue, anchor: Anchor, flags: list[str], ctx: _Ctx) -> float:
     elif cue.word in ("will", "may") or cue.kind in ("auth", "inf", "proviso", "copular", "requirement"):
         c -= 0.12
     c -= sum([_PENALTIES.get(f, 0.0) for f in flags])
-    if ctx.secondary and anchor.date is None:
+    if anchor.date is None and (ctx.secondary or anchor.kind in _DOCUMENT_DATES):  # an undated "this order"
         c -= 0.2
     c = min(0.99, max(0.05, c))
     rounded = _ROUNDED.get(c)
@@ -180,7 +183,9 @@ def extract(doc: Document, policy: DatePolicy = DatePolicy()) -> list[Obligation
         return []
     all_tokens = tokenize(text)
     units = segment(text, [t.start for t in all_tokens])
-    secondary = doc.kind == "article" or doc.issued is None
+    # a report about an order, or a text of unknown kind with no date (an order read without its date is
+    # no report: "the date of this order" stays undated rather than taking the date of an order it cites)
+    secondary = doc.kind == "article" or (doc.issued is None and doc.kind == "unknown")
     report = report_anchor(doc) if secondary else None
     instrument = doc.instrument
     if instrument is None and secondary:
