@@ -30,7 +30,6 @@ _CUE_WORDS = (
     *("shall", "must", "should", "will", "may", "authorizes", "requir", "direct", "instructs", "orders"),
     "provided",
 )
-_PARTICIPLES = ("encouraged", "directed", "required", "authorized")
 _IS_ARE = (re.compile(r"is\s"), re.compile(r"are\s"))  # each scanned for its literal prefix
 _BE_DONE = re.compile(rf"be\s+(?:{_DONE})")
 _SPACED_REQUIREMENT = re.compile(r"\s+requirement")
@@ -118,7 +117,7 @@ def _cue_starts(text: str, start: int, end: int) -> list[int]:
         while i >= 0:
             found.append(start + i)
             i = chunk.find(word, i + 1)
-    if any(p in chunk for p in _PARTICIPLES):
+    if "encouraged" in chunk or "directed" in chunk or "required" in chunk or "authorized" in chunk:
         found += [m.start() for rx in _IS_ARE for m in rx.finditer(text, start, end)]
     if "be" in chunk:  # "to be submitted": the "to" before the white space before "be"
         for m in _BE_DONE.finditer(text, start, end):
@@ -344,12 +343,13 @@ def action_after(text: str, cue: Cue, end: int, tokens: list[tuple[int, int]]) -
     if "\x00" in chunk:
         first = chunk.split("\x00")[0].strip(" ,")
         chunk = first if len(first.split()) >= 2 else chunk.replace("\x00", " ")
+    # Cut at ten words or at a stop ("evaluate and, if appropriate, propose"), never after a word leading into
+    # the rest, nor a "." left by a blanked time phrase; a stop starting in ten words ends by the twelfth.
+    if len(parts := chunk.split(maxsplit=ACTION_WORDS + 2)) > ACTION_WORDS + 2:  # not searched past word 12
+        chunk = chunk[: len(chunk) - len(parts[-1])]
     low = lowered_for_ci(chunk)
     m = _STOP.search(chunk) if low is None else _STOP_LOWER.search(low)
-    words = (chunk[: m.start()] if m else chunk).split()
-    # cut short at ten words or at a stop ("evaluate and, if appropriate, propose"): never end on a word
-    # that only leads into the rest
-    words = words[:ACTION_WORDS]  # nor on a "." left by a time phrase blanked out
+    words = (chunk[: m.start()] if m else chunk).split()[:ACTION_WORDS]
     while len(words) > 1 and (words[-1].lower().strip(",;:") in _DANGLING or not words[-1].strip(",.;:")):
         words.pop()
     return " ".join(words).strip(" ,.;:")
