@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from tracker.extract.actors import Cue, _clean_np, is_passive, subject_before
+from tracker.extract.actors import _PASSIVE, Cue, _clean_np, is_passive, subject_before
 from tracker.extract.context import _Ctx, _valid_cues
 from tracker.extract.segment import Unit
 
@@ -118,7 +118,7 @@ def _section_actor(ctx: _Ctx, unit: Unit, past_leadins: bool = False) -> str:
     return ""
 
 
-_BE_PARTICIPLE = re.compile(r"(?:also\s+)?be\s+\w+(?:ed|en|wn|ld|ne|de)\b")
+_BE_PARTICIPLE = re.compile(_PASSIVE.pattern.removeprefix(r"\s+"))  # `_PASSIVE` at the item's first word
 
 
 def _item_actor(ctx: _Ctx, unit: Unit, verb: int) -> str:

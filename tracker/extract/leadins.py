@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tracker.extract.actors import Cue
+from tracker.extract.actors import _NAME, Cue
 from tracker.extract.context import _EMBEDDED, _Ctx, _cue_for, _valid_cues
 from tracker.extract.patterns import TimeToken
 from tracker.extract.segment import Unit
@@ -138,7 +138,7 @@ def _leadin_cue(ctx: _Ctx, lead: Unit | None) -> Cue | None:
 
 
 # A name in a list of consultees ("the Secretary of State", "and the heads of other relevant agencies").
-_LISTED_NAME = re.compile(r"(?:(?:and|or)\s+)?(?:the\s+)?(?:[A-Z]|heads?\s+of\s)\S*(?:\s+\S+){0,14}")
+_LISTED_NAME = re.compile(r"(?:(?:and|or)\s+)?" + _NAME.pattern)
 
 
 def item_verb_start(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> int:

@@ -142,11 +142,10 @@ def _signed(doc: Document) -> Document:
     """A presidential instrument read without its date: the kind from its opening formula (when unknown)
     and the signing date from its signature block, which the anchor's explanation then names."""
     kind, signed, block = signed_instrument(doc.text)
-    if signed is None:
-        return dataclasses.replace(doc, kind=kind) if kind and doc.kind == "unknown" else doc
-    return dataclasses.replace(
-        doc,
-        kind=kind if kind and doc.kind == "unknown" else doc.kind,
-        issued=signed,
-        meta={**doc.meta, "issued_from": f"signature block: {block}"},
-    )
+    if kind and doc.kind == "unknown":
+        doc = dataclasses.replace(doc, kind=kind)
+    if signed is not None:
+        doc = dataclasses.replace(
+            doc, issued=signed, meta={**doc.meta, "issued_from": f"signature block: {block}"}
+        )
+    return doc
